@@ -1,0 +1,57 @@
+# Marginalia: `make run` to read, `make test` to check. Everything installs itself into .venv.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python >= 3.12 on this machine: the usual names, then pyenv's versions.
+PYTHON_FOR_VENV := $(shell for candidate in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+	  command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$candidate; break; }; done)
+
+.PHONY: install run test test-fast bench lint format browser clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON_FOR_VENV)" || { echo "Marginalia needs Python 3.12 or newer: install it (e.g. pyenv install 3.13) and retry."; exit 1; }
+	@echo "Using $(PYTHON_FOR_VENV)"
+	test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py prepare_instance
+	@echo "Serving Marginalia on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+# Browser tests drive a Chromium: the system's, else Debian's package when we may install it,
+# else Playwright's own download (machines with internet only).
+browser: install
+	@if command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else $(VENV)/bin/playwright install chromium; fi
+
+test: install browser
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,301 @@
+"""Anchoring annotations to a chapter's text, and drawing them back onto it.
+
+An annotation targets a span of one chapter's *chapter text*: the texts of its segments (author's
+notes before, story paragraphs, author's notes after; scene breaks are not segments) joined with
+SEPARATOR. Like the W3C Web Annotation model and Hypothesis, a target is stored twice: as a
+TextPositionSelector (`Span`, Unicode code points) and as a TextQuoteSelector (`Quote`), so the
+annotation can be found again by its words when the chapter text has changed.
+
+Browsers count offsets in UTF-16 code units, Python in code points; the two differ by one for every
+character outside the Basic Multilingual Plane (most emoji). Conversion happens only here.
+
+Pure Python, no Django: everything is tested without a database.
+"""
+
+import html
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+SEPARATOR = "\n\n"
+CONTEXT = 32
+
+STALE_PAGE = "reload the page and select again."
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class AnchorError(ValueError):
+    """A selection that cannot be anchored; the message is shown to the reader as it is."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A TextQuoteSelector: the selected text and the text just around it."""
+
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A TextPositionSelector over the chapter text, in code points; `end` is exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Highlight:
+    annotation_id: int
+    span: Span
+    css_class: str = ""
+
+
+class ChapterText:
+    """A chapter's segments joined into one text; built once per chapter, then only read."""
+
+    def __init__(self, segments: Sequence[Segment]):
+        self.segments = tuple(segments)
+        self.text = SEPARATOR.join(segment.text for segment in self.segments)
+        if len({segment.key for segment in self.segments}) != len(self.segments):
+            raise ValueError("segment keys must be unique within a chapter")
+
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        position = 0
+        for segment in self.segments:
+            self._starts.append(position)
+            self._ends.append(position + len(segment.text))
+            position += len(segment.text) + len(SEPARATOR)
+        # Characters outside the BMP take two UTF-16 units; everything else counts the same in
+        # both units, so either conversion is a bisect over where those characters are.
+        self._astral = [match.start() for match in _ASTRAL.finditer(self.text)]
+        self._astral_utf16_ends = [index + count + 2 for count, index in enumerate(self._astral)]
+
+    def segment_starts(self) -> dict[str, int]:
+        """Where each segment starts in the chapter text, in code points."""
+        return {
+            segment.key: start for segment, start in zip(self.segments, self._starts, strict=True)
+        }
+
+    def utf16_starts(self) -> dict[str, int]:
+        """Where each segment starts in the chapter text, in UTF-16 units, as the browser counts."""
+        return {
+            segment.key: self.to_utf16(start)
+            for segment, start in zip(self.segments, self._starts, strict=True)
+        }
+
+    def to_utf16(self, code_point_offset: int) -> int:
+        """A code-point offset in the chapter text as the browser counts it (UTF-16 units)."""
+        if not 0 <= code_point_offset <= len(self.text):
+            raise AnchorError(f"The selection is outside this chapter's text; {STALE_PAGE}")
+        return code_point_offset + bisect_left(self._astral, code_point_offset)
+
+    def to_code_points(self, utf16_offset: int) -> int:
+        """A browser's UTF-16 offset in the chapter text as a code-point offset.
+
+        Raises AnchorError if the offset is out of range or falls between the two halves of a
+        surrogate pair (there is no code-point offset for that place).
+        """
+        if not 0 <= utf16_offset <= len(self.text) + len(self._astral):
+            raise AnchorError(f"The selection is outside this chapter's text; {STALE_PAGE}")
+        code_point_offset = utf16_offset - bisect_right(self._astral_utf16_ends, utf16_offset)
+        if self.to_utf16(code_point_offset) != utf16_offset:
+            raise AnchorError(f"The selection starts or ends inside a character; {STALE_PAGE}")
+        return code_point_offset
+
+    def quote(self, span: Span, context: int = CONTEXT) -> Quote:
+        """The TextQuoteSelector for a span: its text and up to `context` code points each side."""
+        if not self._is_valid(span):
+            raise AnchorError(f"The selection is outside this chapter's text; {STALE_PAGE}")
+        return Quote(
+            exact=self.text[span.start : span.end],
+            prefix=self.text[max(0, span.start - context) : span.start],
+            suffix=self.text[span.end : span.end + context],
+        )
+
+    def anchor_selection(self, utf16_start: int, utf16_end: int, exact: str) -> tuple[Span, Quote]:
+        """Turn a reader's selection, as the browser reports it, into the selectors to store.
+
+        `exact` is the browser's Selection.toString(); it must say the same as the chapter text at
+        those offsets, or the page was out of date. Whitespace around the selection is trimmed,
+        so a selection starting in the gap between paragraphs starts at the next paragraph.
+        """
+        if utf16_start > utf16_end:
+            raise AnchorError(f"The selection ends before it starts; {STALE_PAGE}")
+        start = self.to_code_points(utf16_start)
+        end = self.to_code_points(utf16_end)
+        if start == end:
+            raise AnchorError("Nothing is selected; select some words to annotate.")
+        selected = self.text[start:end]
+        if _words(selected) != _words(exact):
+            raise AnchorError(
+                f"The selected text does not match the chapter at that place; {STALE_PAGE}"
+            )
+        if not selected.strip():
+            if self._within_separator(start, end):
+                raise AnchorError(
+                    "The selection is only the gap between paragraphs; select some words."
+                )
+            raise AnchorError("The selection is only spaces; select some words to annotate.")
+        while self.text[start].isspace():
+            start += 1
+        while self.text[end - 1].isspace():
+            end -= 1
+        span = Span(start, end)
+        return span, self.quote(span)
+
+    def locate(self, quote: Quote, hint: Span | None) -> Span | None:
+        """Find a stored quote in the (possibly edited) chapter text.
+
+        The hint (the stored position) wins if the quoted text is still there. Otherwise the
+        occurrence of `quote.exact` whose surroundings agree longest with `quote.prefix` and
+        `quote.suffix`, the one nearest the hint breaking a tie. None if the text is gone.
+        """
+        if (
+            hint is not None
+            and self._is_valid(hint)
+            and self.text[hint.start : hint.end] == quote.exact
+        ):
+            return hint
+        if not quote.exact:
+            # An empty quote is "found" everywhere, which says nothing about where it was.
+            return None
+
+        occurrences = []
+        found = self.text.find(quote.exact)
+        while found != -1:
+            occurrences.append(found)
+            found = self.text.find(quote.exact, found + 1)
+        if not occurrences:
+            return None
+        near = hint.start if hint is not None else 0
+        best = min(occurrences, key=lambda at: (-self._agreement(at, quote), abs(at - near)))
+        return Span(best, best + len(quote.exact))
+
+    def highlight(self, highlights: Sequence[Highlight]) -> dict[str, str]:
+        """Each segment's text as HTML, escaped, with the highlights drawn as <mark> elements.
+
+        A highlight becomes one or more
+        `<mark class="hl {css_class}" data-annotation="{id}">…</mark>`; it is cut where it
+        crosses from one segment to the next (separators are never marked) and where it must
+        close around another highlight's end to keep the HTML nested. The first of its marks in
+        reading order also has `data-first=""`, which the reader page scrolls to.
+
+        Overlapping highlights nest: the one starting earliest is outermost, the longer of two
+        starting together, then the lower annotation id. Highlights whose span is empty or
+        outside the chapter are skipped.
+        """
+        ranked = sorted(
+            (h for h in highlights if self._is_valid(h.span) and h.span.start < h.span.end),
+            key=lambda h: (h.span.start, -h.span.end, h.annotation_id),
+        )
+        rendered: dict[str, str] = {}
+        first_drawn: set[int] = set()
+        # Highlights that start before the current segment ends, kept in rank order; the
+        # ones that have ended are dropped as the walk moves on, so each segment only looks at
+        # highlights near it.
+        reaching: list[Highlight] = []
+        next_ranked = 0
+        for segment, start, end in zip(self.segments, self._starts, self._ends, strict=True):
+            while next_ranked < len(ranked) and ranked[next_ranked].span.start < end:
+                reaching.append(ranked[next_ranked])
+                next_ranked += 1
+            reaching = [h for h in reaching if h.span.end > start]
+            rendered[segment.key] = self._segment_html(start, end, reaching, first_drawn)
+        return rendered
+
+    def _segment_html(
+        self, seg_start: int, seg_end: int, touching: list[Highlight], first_drawn: set[int]
+    ) -> str:
+        """One segment's HTML: walk the runs between highlight boundaries, closing and
+        reopening marks so that what is open always matches the rank order of the covering
+        highlights (a stack; that is what keeps the output well nested). Adds to `first_drawn`
+        the annotations whose first mark it drew."""
+        boundaries = {seg_start, seg_end}
+        for highlight in touching:
+            boundaries.update(
+                point
+                for point in (highlight.span.start, highlight.span.end)
+                if seg_start < point < seg_end
+            )
+        points = sorted(boundaries)
+
+        parts: list[str] = []
+        open_marks: list[Highlight] = []
+        for run_start, run_end in pairwise(points):
+            covering = [h for h in touching if h.span.start <= run_start and h.span.end >= run_end]
+            kept = 0
+            while (
+                kept < len(open_marks)
+                and kept < len(covering)
+                and open_marks[kept] is covering[kept]
+            ):
+                kept += 1
+            parts.extend("</mark>" for _ in open_marks[kept:])
+            for highlight in covering[kept:]:
+                parts.append(
+                    _open_mark(highlight, first=highlight.annotation_id not in first_drawn)
+                )
+                first_drawn.add(highlight.annotation_id)
+            open_marks = covering
+            parts.append(html.escape(self.text[run_start:run_end], quote=True))
+        parts.extend("</mark>" for _ in open_marks)
+        return "".join(parts)
+
+    def _agreement(self, at: int, quote: Quote) -> int:
+        """How many characters next to `quote.exact` found at `at` still read as the stored
+        prefix and suffix did."""
+        after = at + len(quote.exact)
+        return _common_suffix(
+            self.text[max(0, at - len(quote.prefix)) : at], quote.prefix
+        ) + _common_prefix(self.text[after : after + len(quote.suffix)], quote.suffix)
+
+    def _is_valid(self, span: Span) -> bool:
+        return 0 <= span.start <= span.end <= len(self.text)
+
+    def _within_separator(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies wholly in the gap between two segments."""
+        following = bisect_right(self._starts, start)
+        return (
+            0 < following < len(self._starts)
+            and start >= self._ends[following - 1]
+            and end <= self._starts[following]
+        )
+
+
+def _words(text: str) -> str:
+    """Text with whitespace runs made one space and the ends stripped: browsers report the break
+    between paragraphs as "\\n", "\\n\\n" or "\\n\\n\\n" in Selection.toString()."""
+    return " ".join(text.split())
+
+
+def _common_prefix(text: str, wanted: str) -> int:
+    length = 0
+    for ours, theirs in zip(text, wanted, strict=False):
+        if ours != theirs:
+            break
+        length += 1
+    return length
+
+
+def _common_suffix(text: str, wanted: str) -> int:
+    return _common_prefix(text[::-1], wanted[::-1])
+
+
+def _open_mark(highlight: Highlight, *, first: bool) -> str:
+    css_class = html.escape(f"hl {highlight.css_class}".strip(), quote=True)
+    first_attribute = ' data-first=""' if first else ""
+    return (
+        f'<mark class="{css_class}" data-annotation="{highlight.annotation_id}"{first_attribute}>'
+    )

@@ -1,0 +1,47 @@
+"""Guessing a work's characters from its text, to offer them first in the tag picker.
+
+A name is a capitalised word that recurs in the middle of sentences (where common words are
+lower-case) and is rarely seen in lower case at all. Pure Python: no Django.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+SENTENCE_END = re.compile(r"[.!?…:;\"“”«»]\s*$")
+# Capitalised mid-sentence for reasons other than being a name.
+NOT_NAMES = frozenset(
+    "i i'm i'd i'll i've im ok okay mr mrs ms miss dr sir god oh yes no hey".split()
+    + "monday tuesday wednesday thursday friday saturday sunday".split()
+    + "january february march april may june july august september october".split()
+    + "november december".split()
+)
+
+
+def detect_characters(
+    paragraphs: Iterable[str], *, limit: int = 12, min_count: int = 3
+) -> list[str]:
+    """Likely character names, most frequent first."""
+    mid_sentence_capitalised: Counter[str] = Counter()
+    lower_case: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        previous_end = 0
+        for match in WORD.finditer(paragraph):
+            word = match.group().rstrip("'’-")
+            before = paragraph[previous_end : match.start()]
+            starts_sentence = previous_end == 0 or bool(SENTENCE_END.search(before))
+            previous_end = match.end()
+            word = re.sub(r"['’]s$", "", word)
+            if word[0].islower():
+                lower_case[word.lower()] += 1
+            elif not starts_sentence and len(word) > 1 and not word.isupper():
+                mid_sentence_capitalised[word] += 1
+    names = [
+        (count, word)
+        for word, count in mid_sentence_capitalised.items()
+        if count >= min_count
+        and word.lower() not in NOT_NAMES
+        and lower_case[word.lower()] * 10 < count
+    ]
+    return [word for count, word in sorted(names, key=lambda item: (-item[0], item[1]))][:limit]

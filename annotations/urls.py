@@ -1,0 +1,21 @@
+from django.urls import path
+
+from annotations import views
+
+urlpatterns = [
+    path(
+        "works/<int:work_pk>/chapters/<int:position>/annotations/",
+        views.annotation_create,
+        name="annotation_create",
+    ),
+    path("annotations/<int:pk>/", views.annotation_detail, name="annotation"),
+    path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
+    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
+    path("reading-preferences/", views.reading_preferences, name="reading_preferences"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags/<int:pk>/", views.tag_detail, name="tag"),
+    path("tags/<int:pk>/edit/", views.tag_edit, name="tag_edit"),
+    path("tags/<int:pk>/merge/", views.tag_merge, name="tag_merge"),
+    path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
+]

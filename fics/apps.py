@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FicsConfig(AppConfig):
+    name = "fics"
+    verbose_name = "Works and chapters"

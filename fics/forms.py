@@ -1,0 +1,42 @@
+from django import forms
+from django.conf import settings
+
+from fics.models import Work
+
+
+class WorkForm(forms.ModelForm):
+    class Meta:
+        model = Work
+        fields = ["title", "author", "fandom", "language", "summary", "notes"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files at once (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single_file_clean(item, initial) for item in data]
+        # No file at all: the single-file clean raises "This field is required".
+        return [single_file_clean(data or None, initial)]
+
+
+class UploadForm(forms.Form):
+    stories = MultipleFileField(
+        label="Story files",
+        help_text=f"Plain-text chapters (.txt, .md); up to {settings.MAX_UPLOAD_MB} MB each.",
+        # A missing file is reported like any other, in the results list, not as a form error.
+        allow_empty_file=True,
+    )

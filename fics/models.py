@@ -1,0 +1,96 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    fandom = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Notes about the whole work.")
+    language = models.CharField(max_length=20, blank=True)
+    source_name = models.CharField(
+        max_length=255, blank=True, db_index=True, help_text="File name it was imported from."
+    )
+    # sha256 of the imported bytes: the same file imported twice is recognised and left alone.
+    content_hash = models.CharField(max_length=64, db_index=True)
+    source_format = models.CharField(max_length=40, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work", args=[self.pk])
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField(help_text="1-based place in the work.")
+    title = models.CharField(max_length=300, blank=True)
+    # Author's notes are shown apart from the story; paragraphs separated by a blank line.
+    notes_before = models.TextField(blank=True)
+    notes_after = models.TextField(blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["work", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="chapter_position_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter", args=[self.work_id, self.position])
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Chapter {self.position}"
+
+    @property
+    def notes_before_paragraphs(self) -> list[str]:
+        return split_notes(self.notes_before)
+
+    @property
+    def notes_after_paragraphs(self) -> list[str]:
+        return split_notes(self.notes_after)
+
+
+def split_notes(notes: str) -> list[str]:
+    return [part for part in notes.split("\n\n") if part.strip()]
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        SCENE_BREAK = "break", "Scene break"
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(help_text="1-based place in the chapter.")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.TEXT)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["chapter", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter", "position"], name="paragraph_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="paragraph_position_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter} ¶{self.position}"

@@ -1,0 +1,152 @@
+"""Reader pages: thin views over the models; HTMX requests get the page's partial only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods
+
+from annotations.models import Colour, Tag
+from annotations.reading import annotated_chapter
+from fics.forms import UploadForm, WorkForm
+from fics.importing import import_sized
+from fics.models import Chapter, Work
+
+LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
+
+
+def _get_work(pk: int) -> Work:
+    return get_object_or_404(Work, pk=pk)
+
+
+def _get_chapter(work_pk: int, position: int) -> Chapter:
+    return get_object_or_404(
+        Chapter.objects.select_related("work"), work=work_pk, position=position
+    )
+
+
+@require_GET
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "title")
+    if sort not in LIBRARY_SORTS:
+        sort = "title"
+    works = Work.objects.order_by(*LIBRARY_SORTS[sort])
+    if query:
+        works = works.filter(Q(title__icontains=query) | Q(author__icontains=query))
+    template = "library.html#work-list" if request.htmx else "library.html"
+    return render(request, template, {"works": works, "query": query, "sort": sort})
+
+
+@require_GET
+@login_required
+def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    work = _get_work(pk)
+    chapters = work.chapters.only("work_id", "position", "title", "word_count")
+    return render(request, "work.html", {"work": work, "chapters": chapters})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    work = _get_work(pk)
+    form = WorkForm(request.POST if request.method == "POST" else None, instance=work)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect(work)
+    return render(request, "work_edit.html", {"work": work, "form": form})
+
+
+@require_http_methods(["POST"])
+@login_required
+def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    work = _get_work(pk)
+    work.delete()
+    messages.success(request, f"“{work.title}” was removed from the library.")
+    return redirect("library")
+
+
+@require_GET
+@login_required
+def work_full(request: HttpRequest, pk: int) -> HttpResponse:
+    work = _get_work(pk)
+    chapters = work.chapters.prefetch_related("paragraphs")
+    return render(request, "work_full.html", {"work": work, "chapters": chapters})
+
+
+@require_GET
+@login_required
+def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    chapter = _get_chapter(work_pk, position)
+    if request.htmx:
+        return render_chapter_fragments(request, chapter)
+    return render(request, "chapter.html", chapter_context(request, chapter))
+
+
+def chapter_context(request: HttpRequest, chapter: Chapter, **extra) -> dict:
+    work = chapter.work
+    # The picker needs every chapter's title; the paragraphs only this chapter's.
+    toc = list(work.chapters.only("work_id", "position", "title"))
+    reading = annotated_chapter(request, chapter)
+    known = {tag.name.casefold() for tag in reading.reader_tags}
+    return {
+        "work": work,
+        "chapter": chapter,
+        "toc": toc,
+        "previous": toc[chapter.position - 2] if chapter.position > 1 else None,
+        "next": toc[chapter.position] if chapter.position < len(toc) else None,
+        "reading": reading,
+        "colours": Colour.choices,
+        "tag_kinds": Tag.Kind.choices,
+        # The tag picker offers the work's characters first, then the reader's own tags.
+        "tag_suggestions": [
+            {"name": name, "kind": Tag.Kind.CHARACTER, "character": True}
+            for name in reading.characters
+            if name.casefold() not in known
+        ]
+        + [
+            {"name": tag.name, "kind": tag.kind, "character": tag.kind == Tag.Kind.CHARACTER}
+            for tag in reading.reader_tags
+        ],
+        **extra,
+    }
+
+
+def render_chapter_fragments(request: HttpRequest, chapter: Chapter, **extra) -> HttpResponse:
+    """The chapter text and, out of band, the annotation panel: what changes when highlights do."""
+    context = chapter_context(request, chapter, **extra)
+    text = render_to_string("chapter.html#chapter-text", context, request)
+    panel = render_to_string("chapter.html#annotation-panel", context, request)
+    return HttpResponse(text + panel)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    results = []
+    if request.method == "POST" and form.is_valid():
+        results = [
+            import_sized(uploaded.name, uploaded.size, uploaded.read)
+            for uploaded in form.cleaned_data["stories"]
+        ]
+    template = "upload.html#results" if request.htmx else "upload.html"
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, template, {"form": form, "results": results}, status=status)
+
+
+@require_GET
+@login_required
+def chapter_jump(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chapter picker's target, so choosing a chapter works without JavaScript too."""
+    work = _get_work(pk)
+    try:
+        position = int(request.GET.get("n", "1"))
+    except ValueError:
+        position = 1
+    chapter = get_object_or_404(work.chapters.only("work_id", "position"), position=position)
+    return redirect(chapter)

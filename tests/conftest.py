@@ -1,0 +1,57 @@
+"""Shared fixtures: readers (personas), a small work, and where the shared test corpus lives."""
+
+from pathlib import Path
+
+import pytest
+
+from fics.models import Chapter, Paragraph, Work
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture
+def reader(django_user_model):
+    return django_user_model.objects.create_user(username="alice", password="correct horse 1")
+
+
+@pytest.fixture
+def other_reader(django_user_model):
+    return django_user_model.objects.create_user(username="bob", password="battery staple 2")
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    client.force_login(reader)
+    return client
+
+
+def make_work(*, chapters: int = 2, paragraphs: int = 3, title: str = "The Test Work") -> Work:
+    """A work whose paragraph texts say where they are: 'Chapter 2, paragraph 3.'"""
+    work = Work.objects.create(
+        title=title, author="A. Writer", content_hash=title, chapter_count=chapters
+    )
+    for position in range(1, chapters + 1):
+        chapter = Chapter.objects.create(
+            work=work,
+            position=position,
+            title=f"Part {position}",
+            notes_before="A/N: thank you for reading!" if position == 1 else "",
+        )
+        Paragraph.objects.bulk_create(
+            Paragraph(chapter=chapter, position=n, text=f"Chapter {position}, paragraph {n}.")
+            for n in range(1, paragraphs + 1)
+        )
+    return work
+
+
+@pytest.fixture
+def work(db) -> Work:
+    return make_work()

@@ -1,0 +1,106 @@
+import pytest
+from django.test import override_settings
+
+from fics.importing import Outcome, import_story_file
+from fics.models import Chapter, Paragraph, Work
+
+pytestmark = pytest.mark.django_db
+
+STORY = (
+    b"First paragraph of the story.\n\nSecond paragraph, still going.\n\n\nAfter the scene break.\n"
+)
+
+
+def test_import_creates_work_chapters_and_paragraphs():
+    result = import_story_file(STORY, "quiet-night.txt")
+
+    assert result.outcome is Outcome.IMPORTED
+    work = result.work
+    assert work.title == "Quiet night"
+    assert work.chapter_count == 1
+    assert work.word_count == 13
+    chapter = work.chapters.get()
+    assert [(p.position, p.kind, p.text) for p in chapter.paragraphs.all()] == [
+        (1, "text", "First paragraph of the story."),
+        (2, "text", "Second paragraph, still going."),
+        (3, "break", ""),
+        (4, "text", "After the scene break."),
+    ]
+
+
+def test_same_bytes_twice_change_nothing():
+    first = import_story_file(STORY, "quiet-night.txt")
+    Work.objects.filter(pk=first.work.pk).update(title="Renamed by the reader")
+
+    second = import_story_file(STORY, "another-name.txt")
+
+    assert second.outcome is Outcome.UNCHANGED
+    assert second.work.pk == first.work.pk
+    assert Work.objects.get().title == "Renamed by the reader"
+    assert Paragraph.objects.count() == 4
+
+
+def test_new_version_of_same_file_updates_in_place_and_keeps_edited_title():
+    first = import_story_file(STORY, "quiet-night.txt")
+    Work.objects.filter(pk=first.work.pk).update(title="My title", author="Me")
+
+    newer = STORY + b"\nA paragraph added later.\n"
+    second = import_story_file(newer, "quiet-night.txt")
+
+    assert second.outcome is Outcome.UPDATED
+    assert Work.objects.count() == 1
+    work = Work.objects.get()
+    assert (work.title, work.author) == ("My title", "Me")
+    assert work.chapters.get().paragraphs.last().text == "A paragraph added later."
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  \t\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" + bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_unreadable_files_fail_with_a_reason_and_leave_nothing(data, reason):
+    result = import_story_file(data, "broken.txt")
+
+    assert result.outcome is Outcome.FAILED
+    assert reason in result.message.lower()
+    assert Work.objects.count() == Chapter.objects.count() == 0
+
+
+@override_settings(MAX_UPLOAD_MB=1, MAX_UPLOAD_BYTES=1024 * 1024)
+def test_file_over_the_size_limit_is_refused():
+    result = import_story_file(b"word " * 300_000, "huge.txt")
+
+    assert result.outcome is Outcome.FAILED
+    assert "over the 1 MB limit" in result.message
+    assert not Work.objects.exists()
+
+
+def test_a_failure_midway_leaves_nothing_half_written(monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Paragraph.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        import_story_file(STORY, "quiet-night.txt")
+
+    assert Work.objects.count() == Chapter.objects.count() == 0
+
+
+def test_seed_imports_with_exact_figures(corpus):
+    data = (corpus / "seeds" / "004_a076e9cb29d276f2.txt").read_bytes()
+
+    work = import_story_file(data, "004_a076e9cb29d276f2.txt").work
+
+    chapter = work.chapters.get()
+    kinds = list(chapter.paragraphs.values_list("kind", flat=True))
+    assert kinds.count("text") == 101
+    assert kinds.count("break") == 5
+    assert len(chapter.notes_before_paragraphs) == 2
+    assert chapter.notes_after_paragraphs[0].startswith("So there's the first chapter.")
+    # Author's notes stand apart from the story and out of its word count.
+    story_words = sum(len(p.text.split()) for p in chapter.paragraphs.all())
+    assert chapter.word_count == work.word_count == story_words
