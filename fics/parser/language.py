@@ -1,0 +1,40 @@
+"""A cheap guess of the language from the script and a few very common words."""
+
+import re
+from collections import Counter
+
+_SAMPLE = 50_000
+_HAN = re.compile("[\u4e00-\u9fff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-zÀ-ÿ]")
+_WORD = re.compile(r"[a-zà-ÿ']+")
+_COMMON_WORDS = {
+    "en": {"the", "and", "of", "to", "was", "he", "she", "it", "you", "that"},
+    "fr": {"le", "la", "les", "et", "des", "une", "est", "il", "dans", "que"},
+    "es": {"el", "los", "las", "y", "que", "una", "por", "con", "para", "del"},
+    "de": {"der", "die", "und", "das", "nicht", "sie", "ist", "ein", "zu", "mit"},
+}
+
+
+def guess_language(text: str) -> str:
+    sample = text[:_SAMPLE]
+    scripts = {
+        "zh": len(_HAN.findall(sample)),
+        "ja": 3 * len(_KANA.findall(sample)),
+        "ko": len(_HANGUL.findall(sample)),
+        "ru": len(_CYRILLIC.findall(sample)),
+        "latin": len(_LATIN.findall(sample)),
+    }
+    script = max(scripts, key=scripts.__getitem__)
+    if scripts[script] == 0:
+        return ""
+    if script != "latin":
+        return script
+    words = Counter(_WORD.findall(sample.lower()))
+    scores = {
+        language: sum(words[word] for word in common) for language, common in _COMMON_WORDS.items()
+    }
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] > 0 else ""

@@ -1,0 +1,67 @@
+"""Light Markdown handling: quote markers, heading hashes, emphasis around a whole paragraph."""
+
+import re
+from pathlib import PurePath
+
+MARKDOWN_SUFFIXES = {".md", ".mdwn", ".markdown", ".mkd"}
+
+_QUOTE_MARKER = re.compile(r"^\s*(?:> ?)+")
+_HEADING_HASHES = re.compile(r"^#{1,6}\s+")
+_EMPHASIS_DELIMITERS = ("***", "**", "*", "___", "__", "_")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_DECORATION = "#*_ "
+
+
+def is_markdown_name(filename: str) -> bool:
+    return PurePath(filename).suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def strip_quote_marker(line: str) -> str:
+    return _QUOTE_MARKER.sub("", line)
+
+
+def is_bold_paragraph(text: str) -> bool:
+    """Bold but not bold-italic: the usual dress of author's notes in Markdown stories."""
+    return _wrapping_delimiter(text) == "**"
+
+
+def strip_decoration(text: str) -> str:
+    """The words of a heading without the Markdown or brackets around them.
+
+    An unmatched bracket goes too: Project Gutenberg puts "Chapter I.]" at the end of a
+    multi-line "[Illustration: …" block.
+    """
+    words = _HEADING_HASHES.sub("", text).strip(_DECORATION)
+    if words.startswith("[") and words.endswith("]") and words.count("[") == 1:
+        words = words[1:-1]
+    elif words.endswith("]") and words.count("]") > words.count("["):
+        words = words[:-1]
+    elif words.startswith("[") and words.count("[") > words.count("]"):
+        words = words[1:]
+    return words.strip(_DECORATION)
+
+
+def clean_paragraph(text: str, *, markdown: bool) -> str:
+    text = _HEADING_HASHES.sub("", text)
+    if markdown:
+        delimiter = _wrapping_delimiter(text)
+        if delimiter:
+            text = text[len(delimiter) : -len(delimiter)]
+        text = _ESCAPED.sub(r"\1", text)
+    return text
+
+
+def _wrapping_delimiter(text: str) -> str:
+    """The emphasis marker around the whole text ("**" in "**Note: hi**"), or ""."""
+    for delimiter in _EMPHASIS_DELIMITERS:
+        inner = text[len(delimiter) : -len(delimiter)]
+        if (
+            len(text) > 2 * len(delimiter)
+            and text.startswith(delimiter)
+            and text.endswith(delimiter)
+            and delimiter not in inner
+            and not inner[0].isspace()
+            and not inner[-1].isspace()
+        ):
+            return delimiter
+    return ""

@@ -1,0 +1,316 @@
+// Turning a text selection into an annotation. The browser only knows the selection; the server
+// anchors it (annotations/anchoring.py), saves it and sends back the chapter's new HTML, which
+// htmx swaps in. Offsets are sent as UTF-16 code units, the browser's own unit, and converted there.
+(function () {
+  "use strict";
+
+  const toolbar = document.getElementById("selection-toolbar");
+  const tagPicker = document.getElementById("tag-picker");
+  const noteEditor = document.getElementById("note-editor");
+  const status = document.getElementById("annotate-status");
+  if (!toolbar) return;
+
+  const tagInput = document.getElementById("tag-input");
+  const tagOptions = document.getElementById("tag-options");
+  const noteInput = document.getElementById("note-input");
+  let pending = null; // {start, end, exact} of the selection being annotated
+  let lastColour = "yellow";
+
+  const chapterText = () => document.getElementById("chapter-text");
+  const segmentOf = (node) =>
+    (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)?.closest("[data-utf16]");
+
+  // A boundary's offset in the chapter text: the paragraph's start plus the length of the text
+  // before the boundary inside that paragraph (Range.toString counts UTF-16 units, as we want).
+  function boundaryOffset(segment, node, offset) {
+    const before = document.createRange();
+    before.selectNodeContents(segment);
+    before.setEnd(node, offset);
+    return Number(segment.dataset.utf16) + before.toString().length;
+  }
+
+  function readSelection() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    const root = chapterText();
+    if (!root || !root.contains(range.commonAncestorContainer)) return null;
+    const segments = Array.from(root.querySelectorAll("[data-utf16]")).filter((segment) =>
+      range.intersectsNode(segment),
+    );
+    if (segments.length === 0) return null;
+    const first = segments[0];
+    const last = segments[segments.length - 1];
+    // An end that lies outside every paragraph (in a gap, on a scene break) is pulled in to the
+    // nearest paragraph edge inside the selection.
+    const start = segmentOf(range.startContainer) === first
+      ? boundaryOffset(first, range.startContainer, range.startOffset)
+      : Number(first.dataset.utf16);
+    const end = segmentOf(range.endContainer) === last
+      ? boundaryOffset(last, range.endContainer, range.endOffset)
+      : Number(last.dataset.utf16) + last.textContent.length;
+    const exact = selection.toString();
+    if (end <= start || !exact.trim()) return null;
+    return { start, end, exact, rect: range.getBoundingClientRect() };
+  }
+
+  function showToolbar(selection) {
+    pending = selection;
+    toolbar.hidden = false;
+    const { rect } = selection;
+    const top = window.scrollY + rect.top - toolbar.offsetHeight - 8;
+    const left = Math.min(
+      Math.max(8, window.scrollX + rect.left + rect.width / 2 - toolbar.offsetWidth / 2),
+      window.scrollX + document.documentElement.clientWidth - toolbar.offsetWidth - 8,
+    );
+    toolbar.style.top = `${top < window.scrollY ? window.scrollY + rect.bottom + 8 : top}px`;
+    toolbar.style.left = `${left}px`;
+  }
+
+  function hideToolbar() {
+    toolbar.hidden = true;
+  }
+
+  function say(message) {
+    status.textContent = message;
+    status.classList.toggle("visible", Boolean(message));
+  }
+
+  let selectionTimer = null;
+  document.addEventListener("selectionchange", () => {
+    if (tagPicker.open || noteEditor.open) return;
+    clearTimeout(selectionTimer);
+    selectionTimer = setTimeout(() => {
+      const selection = readSelection();
+      if (selection) showToolbar(selection);
+      else if (!toolbar.contains(document.activeElement)) hideToolbar();
+    }, 120);
+  });
+
+  async function create(fields) {
+    const selection = pending;
+    if (!selection) return;
+    const url = chapterText().dataset.createUrl;
+    const body = new FormData();
+    body.set("utf16_start", selection.start);
+    body.set("utf16_end", selection.end);
+    body.set("exact", selection.exact);
+    for (const [key, value] of Object.entries(fields)) body.set(key, value);
+    const headers = JSON.parse(document.body.getAttribute("hx-headers"));
+    headers["HX-Request"] = "true";
+    say("Saving…");
+    try {
+      const response = await fetch(url + window.location.search, { method: "POST", body, headers });
+      const text = await response.text();
+      if (!response.ok) {
+        say(response.status === 400 ? text : "The annotation could not be saved; try again.");
+        return;
+      }
+      htmx.swap(chapterText(), text, { swapStyle: "outerHTML" });
+      window.getSelection().removeAllRanges();
+      hideToolbar();
+      pending = null;
+      say("Saved.");
+    } catch {
+      say("The server could not be reached; your selection is still here, try again.");
+    }
+  }
+
+  function highlight(colour) {
+    lastColour = colour || lastColour;
+    create({ colour: lastColour });
+  }
+
+  // --- Tag picker: the work's characters first, then the reader's tags; Enter picks or creates.
+  let activeOption = 0;
+
+  function renderOptions() {
+    const typed = tagInput.value.trim();
+    const folded = typed.toLocaleLowerCase();
+    const suggestions = JSON.parse(document.getElementById("tag-suggestions").textContent);
+    const matches = suggestions.filter((tag) => tag.name.toLocaleLowerCase().includes(folded));
+    const exists = matches.some((tag) => tag.name.toLocaleLowerCase() === folded);
+    const options = matches.map((tag) => ({ ...tag, create: false }));
+    if (typed && !exists) options.push({ name: typed, create: true });
+    activeOption = Math.min(activeOption, Math.max(0, options.length - 1));
+    tagOptions.replaceChildren(
+      ...options.map((option, index) => {
+        const item = document.createElement("li");
+        item.setAttribute("role", "option");
+        item.id = `tag-option-${index}`;
+        item.dataset.name = option.name;
+        item.dataset.create = option.create ? "true" : "";
+        item.setAttribute("aria-selected", index === activeOption ? "true" : "false");
+        item.textContent = option.create ? `Create “${option.name}”` : option.name;
+        if (option.character && !option.create) {
+          const kind = document.createElement("span");
+          kind.className = "muted";
+          kind.textContent = " · character";
+          item.append(kind);
+        }
+        return item;
+      }),
+    );
+    tagInput.setAttribute("aria-activedescendant", options.length ? `tag-option-${activeOption}` : "");
+  }
+
+  function openTagPicker() {
+    if (!pending) return;
+    tagInput.value = "";
+    activeOption = 0;
+    renderOptions();
+    tagPicker.showModal();
+    tagInput.focus();
+  }
+
+  function pickTag(item) {
+    if (!item) return;
+    const fields = { colour: lastColour, tags: item.dataset.name };
+    if (item.dataset.create) {
+      fields.tag_kind = tagPicker.querySelector("input[name=new-tag-kind]:checked").value;
+    }
+    tagPicker.close();
+    create(fields);
+  }
+
+  tagInput.addEventListener("input", () => {
+    activeOption = 0;
+    renderOptions();
+  });
+  tagInput.addEventListener("keydown", (event) => {
+    const items = tagOptions.querySelectorAll("[role=option]");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activeOption = (activeOption + step + items.length) % Math.max(1, items.length);
+      renderOptions();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      pickTag(items[activeOption]);
+    }
+  });
+  tagOptions.addEventListener("click", (event) => pickTag(event.target.closest("[role=option]")));
+
+  // --- Note editor.
+  function openNoteEditor() {
+    if (!pending) return;
+    noteInput.value = "";
+    noteEditor.showModal();
+    noteInput.focus();
+  }
+
+  function saveNote() {
+    const note = noteInput.value;
+    noteEditor.close();
+    if (note.trim()) create({ colour: lastColour, note });
+  }
+
+  noteEditor.querySelector("[data-save-note]").addEventListener("click", saveNote);
+  noteInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      saveNote();
+    }
+  });
+  for (const dialog of [tagPicker, noteEditor]) {
+    dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
+  }
+
+  toolbar.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+  toolbar.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.colour) highlight(button.dataset.colour);
+    else if (button.dataset.action === "tag") openTagPicker();
+    else if (button.dataset.action === "note") openNoteEditor();
+  });
+
+  // Keyboard selection: browsers only let Shift+arrows move a selection in editable text (or
+  // with caret browsing), so the reader page does it itself. With no selection yet, it starts at
+  // the linked paragraph (#p12) or the first paragraph on screen.
+  const EXTEND = {
+    ArrowRight: ["forward", "character"],
+    ArrowLeft: ["backward", "character"],
+    ArrowDown: ["forward", "line"],
+    ArrowUp: ["backward", "line"],
+    End: ["forward", "lineboundary"],
+    Home: ["backward", "lineboundary"],
+  };
+
+  function firstParagraphInView() {
+    const root = chapterText();
+    const target = root.querySelector("[data-utf16]:target");
+    if (target) return target;
+    const segments = Array.from(root.querySelectorAll("[data-utf16]"));
+    return segments.find((segment) => segment.getBoundingClientRect().bottom > 0) || segments[0];
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const extend = EXTEND[event.key];
+    if (!extend || !event.shiftKey || event.metaKey) return;
+    if (tagPicker.open || noteEditor.open) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const selection = window.getSelection();
+    const root = chapterText();
+    if (!root) return;
+    if (!selection.rangeCount || !root.contains(selection.anchorNode)) {
+      const start = firstParagraphInView();
+      if (!start) return;
+      selection.collapse(start, 0);
+    }
+    const byWord = (event.ctrlKey || event.altKey) && extend[1] === "character";
+    selection.modify("extend", extend[0], byWord ? "word" : extend[1]);
+    event.preventDefault();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || tagPicker.open || noteEditor.open) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "Escape" && !toolbar.hidden) {
+      hideToolbar();
+      window.getSelection().removeAllRanges();
+      return;
+    }
+    if (toolbar.hidden || !pending) return;
+    const action = { h: highlight, t: openTagPicker, n: openNoteEditor }[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  // --- Between the text and the list: a highlight opens its entry, an entry flashes its highlight.
+  function flash(id) {
+    const marks = document.querySelectorAll(`mark[data-annotation="${CSS.escape(id)}"]`);
+    if (!marks.length) return;
+    (document.querySelector(`mark[data-annotation="${CSS.escape(id)}"][data-first]`) || marks[0])
+      .scrollIntoView({ block: "center", behavior: "smooth" });
+    for (const mark of marks) {
+      mark.classList.remove("flash");
+      void mark.offsetWidth; // restart the animation
+      mark.classList.add("flash");
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const goto = event.target.closest("[data-goto]");
+    if (goto) {
+      event.preventDefault();
+      flash(goto.dataset.goto);
+      return;
+    }
+    const mark = event.target.closest("mark[data-annotation]");
+    if (mark && window.getSelection().isCollapsed) {
+      const item = document.getElementById(`annotation-${mark.dataset.annotation}`);
+      if (item) {
+        item.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        item.classList.add("opened");
+        item.focus({ preventScroll: true });
+        setTimeout(() => item.classList.remove("opened"), 1600);
+      }
+    }
+  });
+
+  const linked = new URLSearchParams(window.location.search).get("highlight");
+  if (linked) flash(linked);
+})();

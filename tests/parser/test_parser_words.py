@@ -1,0 +1,33 @@
+import pytest
+
+from fics.parser import count_words
+from fics.parser.language import guess_language
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("", 0),
+        ("One two  three\nfour", 4),
+        ("Don't — stop.", 2),
+        ("时间于你而言是什么？", 9),
+        ("阿周那 said hello", 5),
+        ("ハリーは言った", 7),
+    ],
+)
+def test_count_words(text, count):
+    assert count_words(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The boy and the girl went to the house, and it was late.", "en"),
+        ("Le garçon et la fille sont dans la maison, et il est tard.", "fr"),
+        ("Гарри посмотрел на профессора.", "ru"),
+        ("时间于你而言是什么？", "zh"),
+        ("12345 !!!", ""),
+    ],
+)
+def test_guess_language(text, language):
+    assert guess_language(text) == language
