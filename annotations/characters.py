@@ -8,8 +8,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-WORD = re.compile(r"[^\W\d_][\w'’-]*")
-SENTENCE_END = re.compile(r"[.!?…:;\"“”«»]\s*$")
+# A word, with what stands just before it: sentence-ending punctuation there means the capital
+# letter says nothing about the word.
+WORD = re.compile(r"([.!?…:;\"“”«»]?)[\s*_(]*\b([^\W\d_][\w'’-]*)")
+POSSESSIVE = re.compile(r"['’]s?$")
 # Capitalised mid-sentence for reasons other than being a name.
 NOT_NAMES = frozenset(
     "i i'm i'd i'll i've im ok okay mr mrs ms miss dr sir god oh yes no hey".split()
@@ -26,17 +28,12 @@ def detect_characters(
     mid_sentence_capitalised: Counter[str] = Counter()
     lower_case: Counter[str] = Counter()
     for paragraph in paragraphs:
-        previous_end = 0
-        for match in WORD.finditer(paragraph):
-            word = match.group().rstrip("'’-")
-            before = paragraph[previous_end : match.start()]
-            starts_sentence = previous_end == 0 or bool(SENTENCE_END.search(before))
-            previous_end = match.end()
-            word = re.sub(r"['’]s$", "", word)
+        for position, match in enumerate(WORD.finditer(paragraph)):
+            ending, word = match.groups()
             if word[0].islower():
-                lower_case[word.lower()] += 1
-            elif not starts_sentence and len(word) > 1 and not word.isupper():
-                mid_sentence_capitalised[word] += 1
+                lower_case[word] += 1
+            elif position and not ending and len(word) > 1 and not word.isupper():
+                mid_sentence_capitalised[POSSESSIVE.sub("", word)] += 1
     names = [
         (count, word)
         for word, count in mid_sentence_capitalised.items()

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 
 from annotations.anchoring import ChapterText, Highlight, Span
-from annotations.characters import detect_characters
 from annotations.models import Annotation, Colour, Tag
 from annotations.services import chapter_segments
 from fics.models import Chapter, Paragraph
@@ -115,7 +114,7 @@ def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapte
         annotations=placed,
         hidden_count=len(visible) - len(shown),
         reader_tags=list(Tag.objects.filter(owner=request.user)),
-        characters=detect_characters(p.text for p in paragraphs),
+        characters=chapter.work.characters,
         filter=highlight_filter,
         hide_shared=hide_shared,
         colour_by_tag=colour_by_tag,

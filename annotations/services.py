@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotations.anchoring import ChapterText, Segment
-from annotations.characters import detect_characters
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from fics.models import Chapter, Paragraph
@@ -71,9 +70,8 @@ def annotation_create(
             shared=shared,
         )
         if tag_names:
-            characters = detect_characters(p.text for p in paragraphs)
             tags = tags_get_or_create(
-                user=user, names=tag_names, kind=tag_kind, known_characters=characters
+                user=user, names=tag_names, kind=tag_kind, known_characters=chapter.work.characters
             )
             annotation.tags.set(tags)
     return annotation

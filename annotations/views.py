@@ -125,9 +125,8 @@ def reading_preferences(request: HttpRequest) -> HttpResponse:
 def tag_list(request: HttpRequest) -> HttpResponse:
     live = Q(annotations__deleted_at__isnull=True)
     tags = Tag.objects.filter(owner=request.user).annotate(uses=Count("annotations", filter=live))
-    groups = [
-        (label, [tag for tag in tags if tag.kind == value]) for value, label in Tag.Kind.choices
-    ]
+    headings = {Tag.Kind.CHARACTER: "Characters", Tag.Kind.THEME: "Themes", Tag.Kind.OTHER: "Other"}
+    groups = [(headings[kind], [tag for tag in tags if tag.kind == kind]) for kind in Tag.Kind]
     return render(
         request,
         "tags.html",

@@ -18,6 +18,7 @@ os.environ.pop("DATABASE_URL", None)
 os.environ["MARGINALIA_DATA_DIR"] = tempfile.mkdtemp(prefix="marginalia-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["MAX_UPLOAD_MB"] = "50"
+os.environ["ALLOWED_HOSTS"] = "testserver"
 
 import django  # noqa: E402
 
@@ -29,8 +30,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from annotations.models import Annotation  # noqa: E402
+from annotations.services import ChapterText, chapter_segments  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
-from fics.models import Chapter, Paragraph  # noqa: E402
+from fics.models import Chapter, Paragraph, Work  # noqa: E402
 
 
 def timed(function, repeat: int = 1) -> float:
@@ -82,18 +85,126 @@ def bench_import() -> None:
     )
 
 
-def bench_render() -> None:
-    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+def logged_in_client() -> tuple[Client, object]:
+    user = get_user_model().objects.get_or_create(username="bench")[0]
     client = Client()
     client.force_login(user)
+    return client, user
+
+
+def bench_render() -> None:
+    client, _ = logged_in_client()
     largest = max(Chapter.objects.all(), key=lambda c: c.paragraphs.count())
     url = reverse("chapter", args=[largest.work_id, largest.position])
     count = largest.paragraphs.count()
-    client.get(url)
+    assert client.get(url).status_code == 200
     per_render = timed(lambda: client.get(url), repeat=20)
     print(
         f"render: largest chapter ({largest.work.title} / {largest.display_title}, {count:,} "
         f"paragraphs): {per_render * 1000:.1f} ms per render (median of 20)"
+    )
+
+
+def paragraphs_from_seeds(count: int) -> list[str]:
+    lines = [
+        line
+        for seed in sorted((CORPUS / "seeds").glob("*.txt"))
+        for line in seed.read_text().splitlines()
+        if len(line) > 40
+    ]
+    return [lines[n % len(lines)] for n in range(count)]
+
+
+def chapter_with(paragraphs: list[str], title: str) -> Chapter:
+    work = Work.objects.create(title=title, content_hash=title, chapter_count=1)
+    chapter = Chapter.objects.create(work=work, position=1)
+    Paragraph.objects.bulk_create(
+        Paragraph(chapter=chapter, position=n, text=text) for n, text in enumerate(paragraphs, 1)
+    )
+    return chapter
+
+
+def spans(chapter: Chapter, count: int, length: int = 60) -> list[tuple[int, int, str]]:
+    """`count` selections spread over the chapter, some overlapping their neighbours."""
+    text = ChapterText(chapter_segments(chapter, chapter.paragraphs.all())).text
+    step = (len(text) - length) // count
+    result = []
+    for n in range(count):
+        start = n * step + (n % 3) * 10
+        while text[start].isspace():
+            start += 1
+        result.append((start, start + length, text[start : start + length]))
+    return result
+
+
+def bench_annotated_render() -> None:
+    client, _ = logged_in_client()
+    paragraphs = paragraphs_from_seeds(300)
+    plain = chapter_with(paragraphs, "Bench plain")
+    annotated = chapter_with(paragraphs, "Bench annotated")
+    for start, end, exact in spans(annotated, 100):
+        client.post(
+            reverse("annotation_create", args=[annotated.work_id, 1]),
+            {"utf16_start": start, "utf16_end": end, "exact": exact, "tags": "bench"},
+        )
+    assert Annotation.objects.filter(chapter=annotated).count() == 100
+    urls = {
+        name: chapter.get_absolute_url()
+        for name, chapter in [("plain", plain), ("annotated", annotated)]
+    }
+    for url in urls.values():
+        client.get(url)
+    # Interleaved, so that machine noise hits both sides alike.
+    times = {name: [] for name in urls}
+    for _ in range(15):
+        for name, url in urls.items():
+            times[name].append(timed(lambda url=url: client.get(url)))
+    plain_ms, annotated_ms = (median(times[name]) * 1000 for name in ("plain", "annotated"))
+    print("chapter page, 300 paragraphs (median of 15, interleaved):")
+    print(
+        f"  without annotations {plain_ms:.1f} ms, with 100 annotations {annotated_ms:.1f} ms, "
+        f"ratio {annotated_ms / plain_ms:.2f}"
+    )
+
+
+def bench_annotation_create() -> None:
+    client, user = logged_in_client()
+    chapters = list(Chapter.objects.filter(work__title__startswith="Bench"))
+    rows = []
+    for chapter in chapters:
+        for start, end, exact in spans(chapter, 100):
+            rows.append((chapter, start, end, exact))
+    existing = Annotation.objects.count()
+    Annotation.objects.bulk_create(
+        (
+            Annotation(owner=user, chapter=chapter, start=start, end=end, exact=exact, segment="p1")
+            for n in range(100_000 - existing)
+            for chapter, start, end, exact in [rows[n % len(rows)]]
+        ),
+        batch_size=5000,
+    )
+    target = chapters[0]
+    url = reverse("annotation_create", args=[target.work_id, 1])
+    selections = spans(target, 40, length=25)
+    times = [
+        timed(
+            lambda s=s: client.post(
+                url,
+                {
+                    "utf16_start": s[0],
+                    "utf16_end": s[1],
+                    "exact": s[2],
+                    "colour": "green",
+                    "tags": "bench, speed",
+                },
+            )
+        )
+        for s in selections
+    ]
+    print(
+        f"annotation create with {Annotation.objects.count() - len(selections):,} annotations in "
+        f"the database: {median(times) * 1000:.1f} ms per create (median of {len(times)}; "
+        "300-paragraph chapter, two tags)"
     )
 
 
@@ -104,6 +215,8 @@ def main() -> None:
     print(f"database: SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})")
     bench_import()
     bench_render()
+    bench_annotated_render()
+    bench_annotation_create()
 
 
 if __name__ == "__main__":

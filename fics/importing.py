@@ -8,6 +8,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 
+from annotations.characters import detect_characters
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParsedChapter, ParsedWork, ParseError, parse_story
 from fics.parser.words import count_words
@@ -82,6 +83,17 @@ def import_story_file(data: bytes, name: str) -> ImportResult:
 
     with transaction.atomic():
         work = Work.objects.filter(source_name=name).order_by("pk").first()
+        if work and (lost := _annotated_chapters_beyond(work, len(parsed.chapters))):
+            return ImportResult(
+                name,
+                Outcome.FAILED,
+                message=(
+                    f"this version has {len(parsed.chapters)} chapter(s), and chapter(s) "
+                    f"{', '.join(map(str, lost))} that it drops carry annotations: "
+                    "nothing was changed"
+                ),
+                size=len(data),
+            )
         outcome = Outcome.UPDATED if work else Outcome.IMPORTED
         work = _save_work(work or Work(), parsed, name=name, content_hash=content_hash)
     paragraph_count = sum(len(chapter.paragraphs) for chapter in parsed.chapters)
@@ -93,6 +105,12 @@ def import_story_file(data: bytes, name: str) -> ImportResult:
         size=len(data),
         paragraphs=paragraph_count,
     )
+
+
+def _annotated_chapters_beyond(work: Work, count: int) -> list[int]:
+    """Chapters an update would delete although readers annotated them: never lose a note."""
+    annotated = work.chapters.filter(position__gt=count, annotations__isnull=False)
+    return sorted(set(annotated.values_list("position", flat=True)))
 
 
 def _save_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> Work:
@@ -124,7 +142,8 @@ def _save_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
         )
         work.word_count += chapter.word_count
     Paragraph.objects.bulk_create(paragraphs, batch_size=2000)
-    work.save(update_fields=["word_count"])
+    work.characters = detect_characters(paragraph.text for paragraph in paragraphs)
+    work.save(update_fields=["word_count", "characters"])
     return work
 
 

@@ -17,6 +17,8 @@ class Work(models.Model):
     source_format = models.CharField(max_length=40, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)
+    # Names the tag picker offers first: from the file's metadata, else guessed from the text.
+    characters = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,160 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations.models import Annotation, Tag
+from tests.annotations.conftest import annotate
+from tests.conftest import make_work
+
+pytestmark = pytest.mark.django_db
+
+
+def create_url(chapter):
+    return reverse("annotation_create", args=[chapter.work_id, chapter.position])
+
+
+def chapter_text(chapter):
+    from annotations.services import ChapterText, chapter_segments
+
+    return ChapterText(chapter_segments(chapter, chapter.paragraphs.all())).text
+
+
+def test_create_returns_the_new_chapter_text_and_panel(reader_client, chapter):
+    text = chapter_text(chapter)
+    start = text.index("paragraph 2")
+
+    response = reader_client.post(
+        create_url(chapter),
+        {
+            "utf16_start": start,
+            "utf16_end": start + 11,
+            "exact": "paragraph 2",
+            "colour": "green",
+            "tags": "Clarke, guilt",
+            "note": "So *tired*.",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    body = response.content.decode()
+    annotation = Annotation.objects.get()
+    assert response.status_code == 200
+    assert f'data-annotation="{annotation.pk}" data-first="">paragraph 2</mark>' in body
+    assert 'id="annotation-panel"' in body and 'hx-swap-oob="true"' in body
+    assert "<em>tired</em>" in body
+    assert sorted(annotation.tags.values_list("name", flat=True)) == ["Clarke", "guilt"]
+    assert (annotation.segment, annotation.colour) == ("p2", "green")
+
+
+def test_a_selection_that_does_not_match_the_text_is_refused(reader_client, chapter):
+    response = reader_client.post(
+        create_url(chapter), {"utf16_start": 30, "utf16_end": 41, "exact": "other words"}
+    )
+
+    assert response.status_code == 400
+    assert "does not match the chapter" in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_whitespace_only_selection_is_refused(reader_client, chapter):
+    text = chapter_text(chapter)
+    gap = text.index("\n\n")
+
+    response = reader_client.post(
+        create_url(chapter), {"utf16_start": gap, "utf16_end": gap + 2, "exact": "\n\n"}
+    )
+
+    assert response.status_code == 400
+    assert "gap between paragraphs" in response.content.decode()
+
+
+def test_highlight_in_the_authors_note(reader_client, chapter):
+    # The fixture's first chapter opens with "A/N: thank you for reading!".
+    response = reader_client.post(
+        create_url(chapter), {"utf16_start": 5, "utf16_end": 14, "exact": "thank you"}
+    )
+
+    assert response.status_code == 302
+    assert Annotation.objects.get().segment == "nb1"
+    body = reader_client.get(chapter.get_absolute_url()).content.decode()
+    aside = body[body.index('<aside class="authors-note"') :]
+    assert "<mark" in aside[: aside.index("</aside>")]
+
+
+def test_edit_colour_tags_note_and_sharing(reader_client, own_annotation):
+    response = reader_client.post(
+        reverse("annotation_update", args=[own_annotation.pk]),
+        {"colour": "purple", "tags": "hope", "note": "Changed.", "shared": "1"},
+    )
+
+    assert response.status_code == 302
+    own_annotation.refresh_from_db()
+    assert own_annotation.colour == "purple"
+    assert own_annotation.note_html == "<p>Changed.</p>"
+    assert own_annotation.shared
+    assert list(own_annotation.tags.values_list("name", flat=True)) == ["hope"]
+
+
+def test_delete_then_undo_restores_tags_and_note(reader_client, own_annotation):
+    page = own_annotation.chapter.get_absolute_url()
+
+    deleted = reader_client.post(
+        reverse("annotation_delete", args=[own_annotation.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Annotation deleted." in deleted and "Undo" in deleted
+    assert f'data-annotation="{own_annotation.pk}"' not in reader_client.get(page).content.decode()
+
+    reader_client.post(reverse("annotation_restore", args=[own_annotation.pk]))
+
+    body = reader_client.get(page).content.decode()
+    assert f'data-annotation="{own_annotation.pk}"' in body
+    restored = Annotation.objects.get()
+    assert (restored.note, list(restored.tags.values_list("name", flat=True))) == ("mine", ["Lexa"])
+
+
+def test_filter_by_tag_kind_and_colour(reader_client, reader, chapter):
+    lexa = annotate(reader, chapter, start=30, end=40, tag_names=["Lexa"], tag_kind="character")
+    guilt = annotate(reader, chapter, start=55, end=65, tag_names=["guilt"], tag_kind="theme")
+    blue = annotate(reader, chapter, start=80, end=90, colour="blue")
+    url = chapter.get_absolute_url()
+
+    def shown(**query):
+        body = reader_client.get(url, query).content.decode()
+        return {a.pk for a in (lexa, guilt, blue) if f'data-annotation="{a.pk}"' in body}
+
+    assert shown() == {lexa.pk, guilt.pk, blue.pk}
+    assert shown(tag=Tag.objects.get(name="Lexa").pk) == {lexa.pk}
+    assert shown(kind="theme") == {guilt.pk}
+    assert shown(colour="blue") == {blue.pk}
+
+
+def test_colour_by_tag_option(reader_client, reader, chapter):
+    annotation = annotate(reader, chapter, start=30, end=40, colour="yellow", tag_names=["Lexa"])
+    Tag.objects.update(colour="purple")
+    url = chapter.get_absolute_url()
+
+    reader_client.post(reverse("reading_preferences"), {"toggle": "colour_by_tag", "next": url})
+
+    body = reader_client.get(url).content.decode()
+    assert f'class="hl hl-purple" data-annotation="{annotation.pk}"' in body
+
+
+@pytest.mark.parametrize("count", [0, 10, 500])
+def test_chapter_page_queries_do_not_grow_with_annotations(reader_client, reader, count):
+    work = make_work(chapters=1, paragraphs=60)
+    chapter = work.chapters.get()
+    text = chapter_text(chapter)
+    for n in range(count):
+        start = (n * 7) % (len(text) - 20)
+        while text[start].isspace():
+            start += 1
+        annotate(reader, chapter, start=start, end=start + 15, tag_names=[f"tag {n % 5}"])
+    reader_client.get(chapter.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        body = reader_client.get(chapter.get_absolute_url()).content.decode()
+
+    # session, reader, chapter+work, contents, paragraphs, annotations, their tags, reader's tags
+    assert len(queries) == (8 if count else 7)
+    assert body.count('class="annotation"') == count
