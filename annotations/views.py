@@ -73,10 +73,14 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_get_visible_annotation(request, pk).get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _get_own_annotation(request, pk)
+    if request.method == "GET":
+        # Loaded into the list on demand: a chapter with hundreds of notes stays light.
+        template = "annotation_edit.html#edit-form" if request.htmx else "annotation_edit.html"
+        return render(request, template, {"annotation": annotation, "colours": Colour.choices})
     form = AnnotationForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())

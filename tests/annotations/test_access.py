@@ -34,6 +34,7 @@ def test_another_readers_private_annotation_is_404_everywhere(client, other_read
     tag = Tag.objects.get()
 
     assert client.get(reverse("annotation", args=[own_annotation.pk])).status_code == 404
+    assert client.get(reverse("annotation_update", args=[own_annotation.pk])).status_code == 404
     for name in ANNOTATION_POSTS:
         response = client.post(reverse(name, args=[own_annotation.pk]), {"note": "hijacked"})
         assert response.status_code == 404
@@ -104,7 +105,7 @@ def test_reading_preferences_never_redirect_elsewhere(reader_client):
 
 
 @pytest.mark.parametrize(
-    "name", ["annotation_update", "annotation_delete", "annotation_restore", "tag_edit"]
+    "name", ["annotation_delete", "annotation_restore", "tag_edit", "tag_merge"]
 )
 def test_state_changing_urls_refuse_get(reader_client, own_annotation, name):
     pk = Tag.objects.get().pk if name.startswith("tag") else own_annotation.pk

@@ -82,6 +82,18 @@ def test_highlight_in_the_authors_note(reader_client, chapter):
     assert "<mark" in aside[: aside.index("</aside>")]
 
 
+def test_edit_form_loads_on_demand(reader_client, own_annotation):
+    url = reverse("annotation_update", args=[own_annotation.pk])
+
+    fragment = reader_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    page = reader_client.get(url).content.decode()
+
+    assert 'name="note"' in fragment and ">mine</textarea>" in fragment
+    assert 'value="Lexa"' in fragment
+    assert "<html" not in fragment
+    assert "<html" in page and ">mine</textarea>" in page
+
+
 def test_edit_colour_tags_note_and_sharing(reader_client, own_annotation):
     response = reader_client.post(
         reverse("annotation_update", args=[own_annotation.pk]),

@@ -156,13 +156,10 @@ def test_keyboard_only(page, seed_work):
     page.keyboard.press("Escape")
     expect(page.get_by_role("toolbar", name="Annotate the selection")).to_be_hidden()
 
-    # Edit the first annotation from the keyboard: reach "Edit", open it, change the note.
-    edit = page.locator(".annotation-edit summary").first
-    edit.focus()
+    # Edit the annotation from the keyboard: reach "Edit", open it, change the note.
+    page.get_by_role("link", name="Edit").focus()
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")  # colour radios
-    note = page.locator(".annotation-edit textarea").first
-    note.focus()
+    expect(page.get_by_label("Note (Markdown)")).to_be_focused()
     page.keyboard.type("Written without a mouse.")
     page.keyboard.press("Tab")  # shared checkbox
     page.keyboard.press("Tab")  # Save
