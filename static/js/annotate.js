@@ -71,9 +71,13 @@
     toolbar.hidden = true;
   }
 
-  function say(message) {
+  let sayTimer = null;
+  // Errors stay until the next action; confirmations fade after a moment.
+  function say(message, { fade = false } = {}) {
+    clearTimeout(sayTimer);
     status.textContent = message;
     status.classList.toggle("visible", Boolean(message));
+    if (fade) sayTimer = setTimeout(() => say(""), 2500);
   }
 
   let selectionTimer = null;
@@ -110,7 +114,7 @@
       window.getSelection().removeAllRanges();
       hideToolbar();
       pending = null;
-      say("Saved.");
+      say("Saved.", { fade: true });
     } catch {
       say("The server could not be reached; your selection is still here, try again.");
     }

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         credentials.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nCreated the first account. Log in at http://127.0.0.1:8000 with\n"
+                f"\nCreated the first account. Log in with\n"
                 f"    username: {username}\n    password: {password}\n"
                 f"(also written to {credentials}; change it under Account.)\n"
             )
