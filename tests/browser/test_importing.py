@@ -1,0 +1,25 @@
+import pytest
+from playwright.sync_api import expect
+
+from fics.models import Work
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_upload_several_files_and_see_each_outcome(page, tmp_path):
+    good = tmp_path / "the-long-night.txt"
+    good.write_text("The first paragraph.\n\nThe second paragraph.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    page.goto("/import/")
+    page.get_by_label("Drop files here or click to choose").set_input_files([good, empty])
+    expect(page.locator(".chosen-files")).to_contain_text("2 chosen")
+    page.get_by_role("button", name="Import").click()
+
+    results = page.locator(".import-results li")
+    expect(results).to_have_count(2)
+    expect(results.filter(has_text="empty.txt")).to_contain_text("failed: The file is empty")
+    results.filter(has_text="the-long-night.txt").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The long night")
+    assert Work.objects.count() == 1
