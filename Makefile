@@ -12,7 +12,7 @@ PYTHON_FOR_VENV := $(shell for candidate in python3.13 python3.12 python3 \
 	  command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$candidate; break; }; done)
 
-.PHONY: install run test test-fast bench lint format browser clean
+.PHONY: install run test bench lint format tools clean
 
 install: $(STAMP)
 
@@ -30,16 +30,20 @@ run: install
 	@echo "Serving Marginalia on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-# Browser tests drive a Chromium: the system's, else Debian's package when we may install it,
-# else Playwright's own download (machines with internet only).
-browser: install
-	@if command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; then :; \
+# The test tools: a Chromium for the browser tests (the system's, else Debian's package when we
+# may install it, else Playwright's own download on machines with internet) and epubcheck, which
+# judges our EPUB exports (Debian's package; its tests skip where it cannot be had).
+tools: install
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v epubcheck >/dev/null 2>&1 || missing="$$missing epubcheck"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else $(VENV)/bin/playwright install chromium; fi
+	  echo "Installing Debian's$$missing for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else case "$$missing" in *chromium*) $(VENV)/bin/playwright install chromium;; esac; fi
 
-test: install browser
+test: install tools
 	$(PY) -m pytest
 
 bench: install

@@ -61,6 +61,17 @@ class Highlight:
     css_class: str = ""
 
 
+@dataclass(frozen=True)
+class Styling:
+    """Emphasis the source file had (italic, bold), drawn as <em>/<strong> under the highlights."""
+
+    span: Span
+    element: str  # "em" or "strong"
+
+
+STYLING_ELEMENTS = frozenset({"em", "strong"})
+
+
 class ChapterText:
     """A chapter's segments joined into one text; built once per chapter, then only read."""
 
@@ -183,7 +194,9 @@ class ChapterText:
         best = min(occurrences, key=lambda at: (-self._agreement(at, quote), abs(at - near)))
         return Span(best, best + len(quote.exact))
 
-    def highlight(self, highlights: Sequence[Highlight]) -> dict[str, str]:
+    def highlight(
+        self, highlights: Sequence[Highlight], styling: Sequence[Styling] = ()
+    ) -> dict[str, str]:
         """Each segment's text as HTML, escaped, with the highlights drawn as <mark> elements.
 
         A highlight becomes one or more
@@ -195,28 +208,40 @@ class ChapterText:
         Overlapping highlights nest: the one starting earliest is outermost, the longer of two
         starting together, then the lower annotation id. Highlights whose span is empty or
         outside the chapter are skipped.
+
+        `styling` (the source's own italics and bold) is drawn inside the marks, split around
+        them the same way, so a highlight never changes how the text looks underneath.
         """
-        ranked = sorted(
-            (h for h in highlights if self._is_valid(h.span) and h.span.start < h.span.end),
-            key=lambda h: (h.span.start, -h.span.end, h.annotation_id),
-        )
+        drawable = [
+            item
+            for item in [*highlights, *styling]
+            if self._is_valid(item.span)
+            and item.span.start < item.span.end
+            and (isinstance(item, Highlight) or item.element in STYLING_ELEMENTS)
+        ]
+        ranked = sorted(drawable, key=lambda item: (item.span.start, _nesting_rank(item)))
         rendered: dict[str, str] = {}
         first_drawn: set[int] = set()
         # Highlights that start before the current segment ends, kept in rank order; the
         # ones that have ended are dropped as the walk moves on, so each segment only looks at
         # highlights near it.
-        reaching: list[Highlight] = []
+        reaching: list[Highlight | Styling] = []
         next_ranked = 0
         for segment, start, end in zip(self.segments, self._starts, self._ends, strict=True):
             while next_ranked < len(ranked) and ranked[next_ranked].span.start < end:
                 reaching.append(ranked[next_ranked])
                 next_ranked += 1
             reaching = [h for h in reaching if h.span.end > start]
-            rendered[segment.key] = self._segment_html(start, end, reaching, first_drawn)
+            touching = sorted(reaching, key=_nesting_rank)
+            rendered[segment.key] = self._segment_html(start, end, touching, first_drawn)
         return rendered
 
     def _segment_html(
-        self, seg_start: int, seg_end: int, touching: list[Highlight], first_drawn: set[int]
+        self,
+        seg_start: int,
+        seg_end: int,
+        touching: list[Highlight | Styling],
+        first_drawn: set[int],
     ) -> str:
         """One segment's HTML: walk the runs between highlight boundaries, closing and
         reopening marks so that what is open always matches the rank order of the covering
@@ -232,7 +257,7 @@ class ChapterText:
         points = sorted(boundaries)
 
         parts: list[str] = []
-        open_marks: list[Highlight] = []
+        open_marks: list[Highlight | Styling] = []
         for run_start, run_end in pairwise(points):
             covering = [h for h in touching if h.span.start <= run_start and h.span.end >= run_end]
             kept = 0
@@ -242,15 +267,16 @@ class ChapterText:
                 and open_marks[kept] is covering[kept]
             ):
                 kept += 1
-            parts.extend("</mark>" for _ in open_marks[kept:])
-            for highlight in covering[kept:]:
-                parts.append(
-                    _open_mark(highlight, first=highlight.annotation_id not in first_drawn)
-                )
-                first_drawn.add(highlight.annotation_id)
+            parts.extend(_close_tag(item) for item in reversed(open_marks[kept:]))
+            for item in covering[kept:]:
+                if isinstance(item, Styling):
+                    parts.append(f"<{item.element}>")
+                    continue
+                parts.append(_open_mark(item, first=item.annotation_id not in first_drawn))
+                first_drawn.add(item.annotation_id)
             open_marks = covering
             parts.append(html.escape(self.text[run_start:run_end], quote=True))
-        parts.extend("</mark>" for _ in open_marks)
+        parts.extend(_close_tag(item) for item in reversed(open_marks))
         return "".join(parts)
 
     def _agreement(self, at: int, quote: Quote) -> int:
@@ -291,6 +317,17 @@ def _common_prefix(text: str, wanted: str) -> int:
 
 def _common_suffix(text: str, wanted: str) -> int:
     return _common_prefix(text[::-1], wanted[::-1])
+
+
+def _nesting_rank(item: Highlight | Styling) -> tuple:
+    """Outer first: highlights by start, longer, lower id; then styling, innermost."""
+    if isinstance(item, Highlight):
+        return (0, item.span.start, -item.span.end, item.annotation_id)
+    return (1, item.span.start, -item.span.end, item.element)
+
+
+def _close_tag(item: Highlight | Styling) -> str:
+    return f"</{item.element}>" if isinstance(item, Styling) else "</mark>"
 
 
 def _open_mark(highlight: Highlight, *, first: bool) -> str:

@@ -79,6 +79,9 @@ class Annotation(models.Model):
     modified = models.DateTimeField(auto_now=True)
     # Deleting only sets this, so "Undo" can bring the annotation back whole.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set when a re-imported chapter no longer holds the quoted words anywhere: the annotation is
+    # kept and listed with its quote until the reader re-attaches it to a new selection.
+    orphaned = models.BooleanField(default=False)
 
     objects = AnnotationQuerySet.as_manager()
 

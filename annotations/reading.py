@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
-from annotations.anchoring import ChapterText, Highlight, Span
+from annotations.anchoring import ChapterText, Highlight, Span, Styling
 from annotations.models import Annotation, Colour, Tag
 from annotations.services import chapter_segments
 from fics.models import Chapter, Paragraph
@@ -87,13 +87,14 @@ def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapte
         # A highlight whose words are no longer at its place (the chapter was re-imported) is
         # listed, never drawn on the wrong words.
         fits = text.text[annotation.start : annotation.end] == annotation.exact
-        (placed if fits else orphans).append(annotation)
+        (placed if fits and not annotation.orphaned else orphans).append(annotation)
 
     marks = text.highlight(
         [
             Highlight(a.pk, Span(a.start, a.end), _css_class(a, request.user, colour_by_tag))
             for a in placed
-        ]
+        ],
+        source_styling(text, paragraphs),
     )
     utf16 = text.utf16_starts()
 
@@ -120,6 +121,17 @@ def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapte
         colour_by_tag=colour_by_tag,
         orphans=orphans,
     )
+
+
+def source_styling(text: ChapterText, paragraphs: list[Paragraph]) -> list[Styling]:
+    """The paragraphs' own italics and bold, moved from paragraph to chapter-text offsets."""
+    starts = text.segment_starts()
+    return [
+        Styling(Span(starts[key] + start, starts[key] + end), style)
+        for paragraph in paragraphs
+        if paragraph.emphasis and (key := f"p{paragraph.position}") in starts
+        for start, end, style in paragraph.emphasis
+    ]
 
 
 def _css_class(annotation: Annotation, user, colour_by_tag: bool) -> str:

@@ -1,15 +1,17 @@
 """Writes that touch annotations and tags: one keyword-only function per action."""
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.anchoring import ChapterText, Segment
+from annotations.anchoring import ChapterText, Quote, Segment, Span
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
+from annotations.reanchoring import Anchor, Placement, reanchor
 from fics.models import Chapter, Paragraph
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
@@ -25,6 +27,10 @@ def chapter_segments(chapter: Chapter, paragraphs: Iterable[Paragraph]) -> list[
     ]
     after = [Segment(f"na{n}", text) for n, text in enumerate(chapter.notes_after_paragraphs, 1)]
     return before + story + after
+
+
+def chapter_text(chapter: Chapter, paragraphs: Iterable[Paragraph]) -> ChapterText:
+    return ChapterText(chapter_segments(chapter, paragraphs))
 
 
 def segment_at(text: ChapterText, offset: int) -> str:
@@ -51,8 +57,7 @@ def annotation_create(
     shared: bool = False,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
-    paragraphs = list(chapter.paragraphs.all())
-    text = ChapterText(chapter_segments(chapter, paragraphs))
+    text = chapter_text(chapter, chapter.paragraphs.all())
     span, quote = text.anchor_selection(utf16_start, utf16_end, exact)
     with transaction.atomic():
         annotation = Annotation.objects.create(
@@ -77,6 +82,31 @@ def annotation_create(
     return annotation
 
 
+def annotations_reanchor(*, chapter: Chapter, old_text: str, new_text: ChapterText) -> Counter:
+    """Move every annotation of a chapter whose text changed onto the new text.
+
+    Those that cannot be placed are marked orphaned, never deleted; the counts per placement
+    ("kept", "moved", "fuzzy", "orphaned") go into the import report.
+    """
+    annotations = list(chapter.annotations.all())
+    anchors = [
+        Anchor(a.pk, Span(a.start, a.end), Quote(a.exact, a.prefix, a.suffix)) for a in annotations
+    ]
+    results = {result.id: result for result in reanchor(old_text, new_text.text, anchors)}
+    for annotation in annotations:
+        result = results[annotation.pk]
+        annotation.orphaned = result.placement is Placement.ORPHANED
+        if not annotation.orphaned:
+            annotation.start, annotation.end = result.span.start, result.span.end
+            annotation.exact = result.quote.exact
+            annotation.prefix, annotation.suffix = result.quote.prefix, result.quote.suffix
+            annotation.segment = segment_at(new_text, result.span.start)
+    Annotation.objects.bulk_update(
+        annotations, ["orphaned", "start", "end", "exact", "prefix", "suffix", "segment"]
+    )
+    return Counter(str(result.placement) for result in results.values())
+
+
 def annotation_update(
     *,
     annotation: Annotation,
@@ -92,6 +122,19 @@ def annotation_update(
         annotation.shared = shared
         annotation.save(update_fields=["colour", "note", "note_html", "shared", "modified"])
         annotation.tags.set(tags_get_or_create(user=annotation.owner, names=tag_names))
+    return annotation
+
+
+def annotation_reattach(
+    *, annotation: Annotation, utf16_start: int, utf16_end: int, exact: str
+) -> Annotation:
+    text = chapter_text(annotation.chapter, annotation.chapter.paragraphs.all())
+    span, quote = text.anchor_selection(utf16_start, utf16_end, exact)
+    annotation.start, annotation.end = span.start, span.end
+    annotation.exact, annotation.prefix, annotation.suffix = quote.exact, quote.prefix, quote.suffix
+    annotation.segment = segment_at(text, span.start)
+    annotation.orphaned = False
+    annotation.save()
     return annotation
 
 

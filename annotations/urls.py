@@ -12,6 +12,7 @@ urlpatterns = [
     path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
+    path("annotations/<int:pk>/reattach/", views.annotation_reattach, name="annotation_reattach"),
     path("reading-preferences/", views.reading_preferences, name="reading_preferences"),
     path("tags/", views.tag_list, name="tags"),
     path("tags/<int:pk>/", views.tag_detail, name="tag"),

@@ -114,6 +114,27 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def annotation_reattach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an orphaned annotation (its words left the chapter) on a new selection."""
+    annotation = _get_own_annotation(request, pk)
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.first_error())
+    data = form.cleaned_data
+    try:
+        services.annotation_reattach(
+            annotation=annotation,
+            utf16_start=data["utf16_start"],
+            utf16_end=data["utf16_end"],
+            exact=data["exact"],
+        )
+    except AnchorError as error:
+        return HttpResponseBadRequest(str(error))
+    return _after_change(request, annotation.chapter)
+
+
+@require_POST
+@login_required
 def reading_preferences(request: HttpRequest) -> HttpResponse:
     toggle = request.POST.get("toggle")
     if toggle in {HIDE_SHARED, COLOUR_BY_TAG}:

@@ -6,4 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fics.urls")),
     path("", include("annotations.urls")),
+    path("", include("annotations.exports.urls")),
 ]

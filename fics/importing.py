@@ -1,14 +1,23 @@
-"""Turning a story file into a Work: one transaction a file; the same bytes twice change nothing."""
+"""Turning a story file into a Work: one transaction a file; the same bytes twice change nothing.
+
+A newer version of a work already in the library updates it in place, once the reader says so:
+unchanged chapters are left alone, changed ones are replaced and their annotations re-anchored,
+chapters the new version lacks are kept as "removed". No annotation is ever deleted here.
+"""
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from annotations.characters import detect_characters
+from annotations.models import Annotation
+from annotations.services import annotations_reanchor, chapter_text
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParsedChapter, ParsedWork, ParseError, parse_story
 from fics.parser.words import count_words
@@ -18,7 +27,16 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     UNCHANGED = "unchanged"
     UPDATED = "updated"
+    NEWER_VERSION = "newer version"
     FAILED = "failed"
+
+
+class OnNewerVersion(StrEnum):
+    """What to do with a file that looks like a newer version of a work in the library."""
+
+    ASK = "ask"
+    UPDATE = "update"
+    ADD_AS_NEW = "new"
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,9 @@ class ImportResult:
     source_format: str = ""
     size: int = 0
     paragraphs: int = 0
+    # For an update: how the annotations on changed chapters fared ("kept", "moved", ...).
+    reanchored: Counter = field(default_factory=Counter)
+    skipped: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -39,11 +60,24 @@ class ImportResult:
         if self.failed:
             return f"{self.name}: failed: {self.message}"
         assert self.work is not None
+        if self.outcome is Outcome.NEWER_VERSION:
+            return f"{self.name}: newer version of “{self.work.title}”; {self.message}"
         chapters = f"{self.work.chapter_count} chapter{'s' * (self.work.chapter_count != 1)}"
-        return (
+        line = (
             f"{self.name}: {self.outcome} as “{self.work.title}” "
             f"({chapters}, {self.work.word_count:,} words, {self.source_format})"
         )
+        if self.outcome is Outcome.UPDATED:
+            line += "; annotations " + describe_reanchoring(self.reanchored)
+        if self.skipped:
+            line += "; " + "; ".join(self.skipped)
+        return line
+
+
+def describe_reanchoring(counts: Counter) -> str:
+    parts = ["kept in place", "moved", "fuzzy-matched", "orphaned"]
+    keys = ["kept", "moved", "fuzzy", "orphaned"]
+    return ", ".join(f"{counts[key]} {label}" for key, label in zip(keys, parts, strict=True))
 
 
 def size_limit_error(size: int) -> str:
@@ -56,95 +90,150 @@ def size_limit_error(size: int) -> str:
     )
 
 
-def import_sized(name: str, size: int, read: Callable[[], bytes]) -> ImportResult:
+def import_sized(
+    name: str,
+    size: int,
+    read: Callable[[], bytes],
+    on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
+) -> ImportResult:
     """Import a file whose size is known before reading: a file over the limit is never read."""
     if too_large := size_limit_error(size):
         return ImportResult(name, Outcome.FAILED, message=too_large, size=size)
-    return import_story_file(read(), name)
+    return import_story_file(read(), name, on_newer_version=on_newer_version)
 
 
-def import_story_file(data: bytes, name: str) -> ImportResult:
-    """Import one file's bytes; every failure comes back as a result, never as an exception."""
+def import_story_file(
+    data: bytes,
+    name: str,
+    *,
+    on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
+    target: Work | None = None,
+) -> ImportResult:
+    """Import one file's bytes; every failure comes back as a result, never as an exception.
+
+    `target` names the work to update when the reader already chose it.
+    """
     if too_large := size_limit_error(len(data)):
         return ImportResult(name, Outcome.FAILED, message=too_large, size=len(data))
     content_hash = hashlib.sha256(data).hexdigest()
     if existing := Work.objects.filter(content_hash=content_hash).first():
         return ImportResult(
-            name,
-            Outcome.UNCHANGED,
-            work=existing,
-            source_format=existing.source_format,
-            size=len(data),
+            name, Outcome.UNCHANGED, existing, source_format=existing.source_format, size=len(data)
         )
     try:
         parsed = parse_story(data, name)
     except ParseError as error:
         return ImportResult(name, Outcome.FAILED, message=str(error), size=len(data))
 
+    earlier = target or (
+        None if on_newer_version is OnNewerVersion.ADD_AS_NEW else earlier_version(name, parsed)
+    )
+    if earlier and on_newer_version is OnNewerVersion.ASK and target is None:
+        return ImportResult(
+            name,
+            Outcome.NEWER_VERSION,
+            earlier,
+            message="nothing changed until you choose to update it",
+            source_format=parsed.source_format,
+            size=len(data),
+        )
+    reanchored: Counter = Counter()
     with transaction.atomic():
-        work = Work.objects.filter(source_name=name).order_by("pk").first()
-        if work and (lost := _annotated_chapters_beyond(work, len(parsed.chapters))):
-            return ImportResult(
-                name,
-                Outcome.FAILED,
-                message=(
-                    f"this version has {len(parsed.chapters)} chapter(s), and chapter(s) "
-                    f"{', '.join(map(str, lost))} that it drops carry annotations: "
-                    "nothing was changed"
-                ),
-                size=len(data),
-            )
-        outcome = Outcome.UPDATED if work else Outcome.IMPORTED
-        work = _save_work(work or Work(), parsed, name=name, content_hash=content_hash)
-    paragraph_count = sum(len(chapter.paragraphs) for chapter in parsed.chapters)
+        if earlier:
+            work = Work.objects.select_for_update().get(pk=earlier.pk)
+            reanchored = _update_work(work, parsed, name=name, content_hash=content_hash)
+        else:
+            work = _create_work(parsed, name=name, content_hash=content_hash)
     return ImportResult(
         name,
-        outcome,
-        work=work,
+        Outcome.UPDATED if earlier else Outcome.IMPORTED,
+        work,
         source_format=parsed.source_format,
         size=len(data),
-        paragraphs=paragraph_count,
+        paragraphs=sum(len(chapter.paragraphs) for chapter in parsed.chapters),
+        reanchored=reanchored,
+        skipped=tuple(parsed.skipped),
     )
 
 
-def _annotated_chapters_beyond(work: Work, count: int) -> list[int]:
-    """Chapters an update would delete although readers annotated them: never lose a note."""
-    annotated = work.chapters.filter(position__gt=count, annotations__isnull=False)
-    return sorted(set(annotated.values_list("position", flat=True)))
+def earlier_version(name: str, parsed: ParsedWork) -> Work | None:
+    """The work this file updates: the same file name, else the same title and author."""
+    same_title_and_author = Q(title__iexact=parsed.title.strip(), author__iexact=parsed.author)
+    candidates = Work.objects.filter(Q(source_name=name) | same_title_and_author)
+    if not parsed.author.strip():
+        candidates = Work.objects.filter(source_name=name)
+    return candidates.order_by("pk").first()
 
 
-def _save_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> Work:
-    if work.pk is None or not work.title:
-        work.title = parsed.title[:300]
+def _create_work(parsed: ParsedWork, *, name: str, content_hash: str) -> Work:
+    work = Work(title=parsed.title[:300])
+    _fill_work(work, parsed, name=name, content_hash=content_hash)
+    work.save()
+    paragraphs = []
+    for position, parsed_chapter in enumerate(parsed.chapters, start=1):
+        chapter = Chapter(work=work, position=position)
+        _fill_chapter(chapter, parsed_chapter)
+        chapter.save()
+        paragraphs += _paragraphs(chapter, parsed_chapter)
+    Paragraph.objects.bulk_create(paragraphs, batch_size=2000)
+    _finish(work, parsed)
+    return work
+
+
+def _update_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> Counter:
+    _fill_work(work, parsed, name=name, content_hash=content_hash)
+    work.save()
+    existing = {chapter.position: chapter for chapter in work.chapters.all()}
+    counts: Counter = Counter()
+    new_paragraphs = []
+    for position, parsed_chapter in enumerate(parsed.chapters, start=1):
+        chapter = existing.get(position) or Chapter(work=work, position=position)
+        old_paragraphs = list(chapter.paragraphs.all()) if chapter.pk else None
+        old_text = chapter_text(chapter, old_paragraphs or []).text
+        _fill_chapter(chapter, parsed_chapter)
+        chapter.removed = False
+        chapter.save()
+        paragraphs = _paragraphs(chapter, parsed_chapter)
+        new_paragraphs += paragraphs
+        if old_paragraphs is None:
+            continue
+        new_text = chapter_text(chapter, paragraphs)
+        if old_text == new_text.text and _rows(old_paragraphs) == _rows(paragraphs):
+            new_paragraphs = new_paragraphs[: -len(paragraphs) or None]
+            counts["kept"] += chapter.annotations.count()
+            continue
+        chapter.paragraphs.all().delete()
+        counts += annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
+    Paragraph.objects.bulk_create(new_paragraphs, batch_size=2000)
+    # Chapters this version lacks stay, with their annotations, until the reader deletes them.
+    dropped = work.chapters.filter(position__gt=len(parsed.chapters))
+    dropped.update(removed=True)
+    counts["kept"] += Annotation.objects.filter(chapter__in=dropped).count()
+    _finish(work, parsed)
+    return counts
+
+
+def _rows(paragraphs: list[Paragraph]) -> list[tuple]:
+    return [(p.kind, p.text, p.emphasis) for p in paragraphs]
+
+
+def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> None:
     # An update keeps what the reader typed in; the file only fills fields still empty.
+    work.title = work.title or parsed.title[:300]
     work.author = work.author or parsed.author[:200]
     work.fandom = work.fandom or parsed.fandom[:300]
     work.summary = work.summary or parsed.summary
-    work.language = work.language or parsed.language
+    work.language = work.language or parsed.language[:20]
+    work.notes = work.notes or parsed.notes
+    work.end_notes = work.end_notes or parsed.end_notes
+    work.rating = work.rating or parsed.rating[:60]
+    work.warnings = work.warnings or parsed.warnings
+    work.relationships = work.relationships or parsed.relationships
+    work.additional_tags = work.additional_tags or parsed.additional_tags
     work.source_name = name
     work.content_hash = content_hash
     work.source_format = parsed.source_format
     work.chapter_count = len(parsed.chapters)
-    work.word_count = 0
-    work.save()
-
-    work.chapters.filter(position__gt=len(parsed.chapters)).delete()
-    existing = {chapter.position: chapter for chapter in work.chapters.all()}
-    paragraphs: list[Paragraph] = []
-    for position, parsed_chapter in enumerate(parsed.chapters, start=1):
-        chapter = existing.get(position) or Chapter(work=work, position=position)
-        _fill_chapter(chapter, parsed_chapter)
-        chapter.save()
-        chapter.paragraphs.all().delete()
-        paragraphs.extend(
-            Paragraph(chapter=chapter, position=index, kind=paragraph.kind, text=paragraph.text)
-            for index, paragraph in enumerate(parsed_chapter.paragraphs, start=1)
-        )
-        work.word_count += chapter.word_count
-    Paragraph.objects.bulk_create(paragraphs, batch_size=2000)
-    work.characters = detect_characters(paragraph.text for paragraph in paragraphs)
-    work.save(update_fields=["word_count", "characters"])
-    return work
 
 
 def _fill_chapter(chapter: Chapter, parsed: ParsedChapter) -> None:
@@ -152,3 +241,33 @@ def _fill_chapter(chapter: Chapter, parsed: ParsedChapter) -> None:
     chapter.notes_before = "\n\n".join(parsed.notes_before)
     chapter.notes_after = "\n\n".join(parsed.notes_after)
     chapter.word_count = sum(count_words(paragraph.text) for paragraph in parsed.paragraphs)
+
+
+def _paragraphs(chapter: Chapter, parsed: ParsedChapter) -> list[Paragraph]:
+    return [
+        Paragraph(
+            chapter=chapter,
+            position=index,
+            kind=paragraph.kind,
+            text=paragraph.text,
+            emphasis=[[e.start, e.end, str(e.style)] for e in paragraph.emphasis],
+        )
+        for index, paragraph in enumerate(parsed.paragraphs, start=1)
+    ]
+
+
+def _finish(work: Work, parsed: ParsedWork) -> None:
+    """Totals and the character list, once every chapter is in place."""
+    texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
+    work.word_count = sum(map(count_words, texts))
+    named = parsed.characters + [
+        name.strip()
+        for relationship in parsed.relationships
+        for name in relationship.replace("&", "/").split("/")
+    ]
+    characters: dict[str, str] = {}
+    for name in [*named, *detect_characters(texts)]:
+        if name.strip():
+            characters.setdefault(name.casefold(), name.strip())
+    work.characters = list(characters.values())[:40]
+    work.save(update_fields=["word_count", "characters"])

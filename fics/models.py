@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -8,6 +9,11 @@ class Work(models.Model):
     fandom = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Notes about the whole work.")
+    end_notes = models.TextField(blank=True, help_text="Notes at the end of the work.")
+    rating = models.CharField(max_length=60, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    relationships = models.JSONField(default=list, blank=True)
+    additional_tags = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=20, blank=True)
     source_name = models.CharField(
         max_length=255, blank=True, db_index=True, help_text="File name it was imported from."
@@ -40,6 +46,9 @@ class Chapter(models.Model):
     notes_before = models.TextField(blank=True)
     notes_after = models.TextField(blank=True)
     word_count = models.PositiveIntegerField(default=0)
+    # A chapter that a newer version of the work no longer has: kept, with its annotations, until
+    # the reader deletes it.
+    removed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["work", "position"]
@@ -82,6 +91,9 @@ class Paragraph(models.Model):
     position = models.PositiveIntegerField(help_text="1-based place in the chapter.")
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.TEXT)
     text = models.TextField(blank=True)
+    # Inline emphasis from the source as [start, end, "em"|"strong"] over `text`: the text itself
+    # stays plain so that annotation offsets never count markup.
+    emphasis = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["chapter", "position"]
@@ -96,3 +108,17 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chapter} ¶{self.position}"
+
+
+class PendingUpload(models.Model):
+    """An uploaded file that looks like a newer version of a work, waiting for the reader to say
+    whether it updates that work or becomes a new one."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="pending_uploads")
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,20 +1,31 @@
 """Reader pages: thin views over the models; HTMX requests get the page's partial only."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations.models import Colour, Tag
+from annotations.models import Annotation, Colour, Tag
 from annotations.reading import annotated_chapter
 from fics.forms import UploadForm, WorkForm
-from fics.importing import import_sized
-from fics.models import Chapter, Work
+from fics.importing import (
+    ImportResult,
+    OnNewerVersion,
+    Outcome,
+    import_story_file,
+    size_limit_error,
+)
+from fics.models import Chapter, PendingUpload, Work
 
 LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
+# How long an uploaded newer version waits for the reader to choose what to do with it.
+PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 
 
 def _get_work(pk: int) -> Work:
@@ -45,8 +56,13 @@ def library(request: HttpRequest) -> HttpResponse:
 @login_required
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_work(pk)
-    chapters = work.chapters.only("work_id", "position", "title", "word_count")
-    return render(request, "work.html", {"work": work, "chapters": chapters})
+    chapters = work.chapters.only("work_id", "position", "title", "word_count", "removed")
+    orphans = (
+        Annotation.objects.live()
+        .filter(owner=request.user, chapter__work=work, orphaned=True)
+        .select_related("chapter")
+    )
+    return render(request, "work.html", {"work": work, "chapters": chapters, "orphans": orphans})
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,6 +84,16 @@ def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
     work.delete()
     messages.success(request, f"“{work.title}” was removed from the library.")
     return redirect("library")
+
+
+@require_POST
+@login_required
+def chapter_delete(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    """Only a chapter that a newer version of the work dropped can go, with its annotations."""
+    chapter = get_object_or_404(Chapter, work=work_pk, position=position, removed=True)
+    chapter.delete()
+    messages.success(request, f"Deleted the removed chapter “{chapter.display_title}”.")
+    return redirect("work", work_pk)
 
 
 @require_GET
@@ -128,15 +154,46 @@ def render_chapter_fragments(request: HttpRequest, chapter: Chapter, **extra) ->
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    results = []
+    outcomes = []
     if request.method == "POST" and form.is_valid():
-        results = [
-            import_sized(uploaded.name, uploaded.size, uploaded.read)
-            for uploaded in form.cleaned_data["stories"]
-        ]
+        PendingUpload.objects.filter(created__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
+        outcomes = [_import_upload(request, uploaded) for uploaded in form.cleaned_data["stories"]]
     template = "upload.html#results" if request.htmx else "upload.html"
     status = 400 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, template, {"form": form, "results": results}, status=status)
+    return render(request, template, {"form": form, "outcomes": outcomes}, status=status)
+
+
+def _import_upload(request: HttpRequest, uploaded) -> tuple[ImportResult, PendingUpload | None]:
+    """Import one uploaded file; a newer version of a work waits for the reader's choice."""
+    if too_large := size_limit_error(uploaded.size):
+        return ImportResult(uploaded.name, Outcome.FAILED, message=too_large), None
+    data = uploaded.read()
+    result = import_story_file(data, uploaded.name)
+    if result.outcome is not Outcome.NEWER_VERSION:
+        return result, None
+    pending = PendingUpload.objects.create(
+        owner=request.user, name=uploaded.name, data=data, work=result.work
+    )
+    return result, pending
+
+
+@require_POST
+@login_required
+def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reader's answer for a newer version: update the work, or add the file as a new one."""
+    pending = get_object_or_404(
+        PendingUpload.objects.select_related("work"), pk=pk, owner=request.user
+    )
+    if request.POST.get("choice") == "update":
+        result = import_story_file(bytes(pending.data), pending.name, target=pending.work)
+    else:
+        result = import_story_file(
+            bytes(pending.data), pending.name, on_newer_version=OnNewerVersion.ADD_AS_NEW
+        )
+    pending.delete()
+    template = "upload.html#outcome" if request.htmx else "upload.html"
+    context = {"form": UploadForm(), "outcomes": [(result, None)], "result": result}
+    return render(request, template, context)
 
 
 @require_GET

@@ -20,10 +20,20 @@ _FRENCH_NUMBERS = (
 )
 _ONE_NUMBER_WORD = rf"(?:{_ENGLISH_NUMBERS}|{_FRENCH_NUMBERS})"
 _NUMBER_WORD = rf"{_ONE_NUMBER_WORD}(?:[- ]{_ONE_NUMBER_WORD})*"
-_NUMBER = rf"(?:\d+|[IVXLCDM]+\b|{_NUMBER_WORD}\b)"
+# Only after a label ("Capítulo primero", "Глава пятая"): alone, these are ordinary words.
+_LABELLED_NUMBER_WORDS = (
+    "premier|première|deuxième|second|seconde|troisième|quatrième|cinquième|"
+    "primero|primer|segundo|tercero|tercer|cuarto|quinto|sexto|séptimo|octavo|noveno|décimo|"
+    "uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+    "eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|"
+    "erstes|erster|zweites|zweiter|drittes|dritter|"
+    "первая|первый|вторая|второй|третья|третий|четв[её]ртая|четв[её]ртый|пятая|пятый|"
+    "шестая|шестой|седьмая|седьмой|восьмая|восьмой|девятая|девятый|десятая|десятый"
+)
+_NUMBER = rf"(?:\d+|[IVXLCDM]+\b|{_NUMBER_WORD}\b|(?:{_LABELLED_NUMBER_WORDS})\b)"
 _LABEL = (
-    r"(?:chapter|chap\.?|ch\.?|part|book|volume|vol\.?|chapitre|cap[ií]tulo|kapitel|"
-    r"глава|часть)"
+    r"(?:chapter|chap\.?|ch\.?|part|book|volume|vol\.?|chapitre|partie|tome|cap[ií]tulo|parte|"
+    r"libro|kapitel|teil|buch|глава|часть|книга)"
 )
 _TITLE_END = r"(?<![.,;])"
 _NUMBERED = re.compile(
@@ -31,7 +41,8 @@ _NUMBERED = re.compile(
     re.IGNORECASE,
 )
 _NAMED = re.compile(
-    r"(?P<name>prologue|epilogue|interlude|prólogo|epílogo|prologo|epilogo|épilogue)\.?"
+    r"(?P<name>prologue|epilogue|interlude|prólogo|epílogo|prologo|epilogo|épilogue|prolog|"
+    r"epilog|пролог|эпилог)\.?"
     rf"(?:\s*[:.\-\u2013\u2014]\s*(?P<title>.*?){_TITLE_END})?",
     re.IGNORECASE,
 )
@@ -39,12 +50,18 @@ _CJK = re.compile(
     r"第[0-9\uff10-\uff19\u3007零一二三四五六七八九十百千两]+[章回节節卷集部篇话話]"
     r"(?:[\s:\uff1a.、]+(?P<title>.*))?"
 )
+# Named parts of Chinese novels and web fiction: prologue, wedge, epilogue, afterword, extras.
+_CJK_NAMED = re.compile(
+    r"(?:序章|序幕|楔子|引子|尾声|尾聲|终章|終章|后记|後記|番外篇?|外传|外傳)"
+    r"(?:[\s:\uff1a.、·]*(?P<title>[^。！？!?]{0,30}))?"
+)
 # "Un : Kiba", "One - The Beginning": only when blank lines stand around it.
 _NUMBER_WORD_TITLED = re.compile(
     rf"{_NUMBER_WORD}\s*[:.\-\u2013\u2014]\s*(?P<title>\S.*?){_TITLE_END}", re.IGNORECASE
 )
 _FIRST_CHAPTER = re.compile(
-    rf"^(?:{_LABEL}\s*)?(?:0*1|I|one|un|une|一)\b|^(?:prologue|prólogo|prologo)\b|^第[一1]",
+    rf"^(?:{_LABEL}\s*)?(?:0*1|I|one|un|une|一|premier|première|primero|eins|erstes|первая|первый)\b"
+    r"|^(?:prologue|prólogo|prologo|prolog|пролог)\b|^第[一1]|^(?:序章|序幕|楔子|引子)",
     re.IGNORECASE,
 )
 MAX_HEADING_LENGTH = 100
@@ -59,7 +76,7 @@ def labelled_heading(text: str) -> str | None:
     if numbered and not numbered.group("title"):
         # "CHAPTER XII." and "Chapter 10:" read better without the dangling mark.
         return words.rstrip(" .:,)-\u2013\u2014")
-    if numbered or _NAMED.fullmatch(words) or _CJK.fullmatch(words):
+    if numbered or _NAMED.fullmatch(words) or _CJK.fullmatch(words) or _CJK_NAMED.fullmatch(words):
         return words
     return None
 

@@ -38,3 +38,44 @@ def guess_language(text: str) -> str:
     }
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] > 0 else ""
+
+
+# Language names as sites and file headers spell them (AO3, FanFiction.net, Project Gutenberg).
+_LANGUAGE_NAMES = {
+    "english": "en",
+    "français": "fr",
+    "francais": "fr",
+    "french": "fr",
+    "deutsch": "de",
+    "german": "de",
+    "español": "es",
+    "espanol": "es",
+    "spanish": "es",
+    "русский": "ru",
+    "russian": "ru",
+    "中文": "zh",
+    "中文-普通话 國語": "zh",
+    "chinese": "zh",
+    "日本語": "ja",
+    "japanese": "ja",
+    "한국어": "ko",
+    "korean": "ko",
+    "italiano": "it",
+    "italian": "it",
+    "português": "pt",
+    "português brasileiro": "pt",
+    "portuguese": "pt",
+    "polski": "pl",
+    "polish": "pl",
+    "nederlands": "nl",
+    "dutch": "nl",
+}
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def language_code(name: str) -> str:
+    """ "English" or "en-GB" to "en"; "" when the name is unknown."""
+    name = " ".join(name.split())
+    if _LANGUAGE_CODE.fullmatch(name):
+        return name.split("-")[0]
+    return _LANGUAGE_NAMES.get(name.casefold(), "")

@@ -9,10 +9,26 @@ class ParagraphKind(StrEnum):
     SCENE_BREAK = "break"
 
 
+class EmphasisStyle(StrEnum):
+    ITALIC = "em"
+    BOLD = "strong"
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Inline emphasis as a span over the paragraph's plain text (code points, end exclusive):
+    the stored text stays plain so annotation offsets never count markup."""
+
+    start: int
+    end: int
+    style: EmphasisStyle
+
+
 @dataclass(frozen=True)
 class ParsedParagraph:
     kind: ParagraphKind
     text: str = ""
+    emphasis: tuple[Emphasis, ...] = ()
 
 
 @dataclass
@@ -33,8 +49,19 @@ class ParsedWork:
     summary: str = ""
     language: str = ""
     encoding: str = "utf-8"
-    # Which reader understood the file ("plain text" for now); the importer reports it.
+    # Which reader understood the file ("plain text", "AO3 HTML", "EPUB", ...); reported on import.
     source_format: str = "plain text"
+    # Metadata some formats carry (AO3, FanFicFare, EPUB OPF, YAML front matter).
+    rating: str = ""
+    warnings: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    additional_tags: list[str] = field(default_factory=list)
+    # Work-level notes (AO3 "Notes" and end notes), paragraphs separated by a blank line.
+    notes: str = ""
+    end_notes: str = ""
+    # What was left out on purpose, one line each, shown in the import report ("3 images skipped").
+    skipped: list[str] = field(default_factory=list)
 
 
 class ParseError(ValueError):

@@ -16,11 +16,18 @@ NOTE_NEIGHBOUR = 2
 _MARKER = re.compile(
     r"^\W*(?:a\s*/\s*n\b|a\.n\.|an\s*:|n\s*/\s*a\s*:|t\s*/\s*n\b|author'?s?'?\s*notes?|"
     r"authors?\s+notes?|translator'?s?\s+notes?|notes?\s*:|end\s*notes?|disclaimer|"
-    r"acknowledge?ments?|p\.?\s?s\.?\s*:|beta(?:'d|\s+read\w*)?\s*(?:by)?\s*:|self-promotion)",
+    r"acknowledge?ments?|p\.?\s?s\.?\s*:|beta(?:'d|\s+read\w*)?\s*(?:by)?\s*:|self-promotion|"
+    # French, German, Spanish, Russian, Chinese.
+    r"notes?\s+de\s+l['’]\s*aut(?:eur|eure|rice)|n\.?\s*d\.?\s*a\.?\s*:|"
+    r"anmerkung(?:en)?(?:\s+de[rs]\s+autor(?:in)?)?\s*:|"
+    r"notas?\s+del?\s+autora?|nota\s*:|примечани[ея](?:\s+автора)?\s*:|от\s+автора\s*:|"
+    r"作者的话|作者有话说|作者有话要说|作者注|作者按)",
     re.IGNORECASE,
 )
 _DISOWNING = re.compile(
-    r"\b(?:i|we)\s+(?:do\s+not|don'?t|do\s+n't)\s+own\b|\bdisclaimer\b|\ball rights\b",
+    r"\b(?:i|we)\s+(?:do\s+not|don'?t|do\s+n't)\s+own\b|\bdisclaimer\b|\ball rights\b|"
+    r"ne\s+m['’]appartien|no\s+me\s+pertenece|geh[öo]r\w*\s+(?:nicht\s+mir|mir\s+nicht)|"
+    r"не\s+принадлеж",
     re.IGNORECASE,
 )
 _AUDIENCE_TALK = re.compile(

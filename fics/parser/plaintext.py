@@ -9,6 +9,7 @@ from .front_matter import FrontMatter, is_title_line, read_byline, read_front_ma
 from .heading_lines import is_first_chapter_title
 from .headings import Heading, find_headings, markdown_title
 from .language import guess_language
+from .markdown_inline import parse_inline, plain_inline
 from .markup import clean_paragraph, is_markdown_name, strip_decoration
 from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .notes import leading_note_count
@@ -24,8 +25,10 @@ _MIN_GAPS_FOR_LAYOUT = 8
 _RARE_BLANK_LINES = 0.25
 
 
-def parse_plain_text(text: str, filename: str) -> ParsedWork:
-    markdown = is_markdown_name(filename)
+def parse_plain_text(text: str, filename: str, *, markdown: bool | None = None) -> ParsedWork:
+    """`markdown` defaults to what the file name says."""
+    if markdown is None:
+        markdown = is_markdown_name(filename)
     units = read_units(text, markdown=markdown)
     front, sections = _split_chapters(units)
     file_break_gap = _scene_break_gap([unit.gap for unit in units[1:]])
@@ -150,14 +153,24 @@ def _build_chapter(
     return ParsedChapter(
         title=title,
         paragraphs=[
-            _SCENE_BREAK
-            if item is None
-            else ParsedParagraph(ParagraphKind.TEXT, clean_paragraph(item, markdown=markdown))
-            for item in items
+            _SCENE_BREAK if item is None else _paragraph(item, markdown=markdown) for item in items
         ],
-        notes_before=[clean_paragraph(text, markdown=markdown) for text in notes_before],
-        notes_after=[clean_paragraph(text, markdown=markdown) for text in notes_after],
+        notes_before=[_note(text, markdown=markdown) for text in notes_before],
+        notes_after=[_note(text, markdown=markdown) for text in notes_after],
     )
+
+
+def _paragraph(text: str, *, markdown: bool) -> ParsedParagraph:
+    if not markdown:
+        return ParsedParagraph(ParagraphKind.TEXT, clean_paragraph(text, markdown=False))
+    # Emphasis becomes spans over the plain words; the stored text keeps no asterisks.
+    plain, emphasis = parse_inline(clean_paragraph(text, markdown=False))
+    return ParsedParagraph(ParagraphKind.TEXT, plain, emphasis)
+
+
+def _note(text: str, *, markdown: bool) -> str:
+    plain = clean_paragraph(text, markdown=False)
+    return plain_inline(plain) if markdown else plain
 
 
 def _texts_until_break(items: list[str | None]) -> list[str]:

@@ -91,10 +91,13 @@
     }, 120);
   });
 
-  async function create(fields) {
+  function create(fields) {
+    return send(chapterText().dataset.createUrl, fields);
+  }
+
+  async function send(url, fields) {
     const selection = pending;
     if (!selection) return;
-    const url = chapterText().dataset.createUrl;
     const body = new FormData();
     body.set("utf16_start", selection.start);
     body.set("utf16_end", selection.end);
@@ -313,6 +316,17 @@
         setTimeout(() => item.classList.remove("opened"), 1600);
       }
     }
+  });
+
+  // An orphaned annotation (its words left the chapter) goes onto the current selection.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-reattach-url]");
+    if (!button) return;
+    if (!pending) {
+      say("First select the passage where this annotation belongs.");
+      return;
+    }
+    send(button.dataset.reattachUrl, {});
   });
 
   const linked = new URLSearchParams(window.location.search).get("highlight");

@@ -14,6 +14,7 @@ from annotations.anchoring import (
     Quote,
     Segment,
     Span,
+    Styling,
 )
 
 
@@ -367,26 +368,38 @@ class MarkReader(HTMLParser):
         self.open: list[int] = []
         self.first_marks: list[int] = []
         self.problems: list[str] = []
+        self.elements: list[str] = []  # every open element, to check nesting across kinds
+        self.styles: list[str] = []
+        self.styled: list[frozenset[str]] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag in {"em", "strong"}:
+            self.elements.append(tag)
+            self.styles.append(tag)
+            return
         if tag != "mark":
             self.problems.append(f"unexpected <{tag}>")
             return
+        if self.styles:
+            self.problems.append("a mark inside emphasis: styling must be innermost")
         attributes = dict(attrs)
         annotation = int(attributes["data-annotation"])
         if "data-first" in attributes:
             self.first_marks.append(annotation)
+        self.elements.append(tag)
         self.open.append(annotation)
 
     def handle_endtag(self, tag):
-        if tag != "mark" or not self.open:
+        if not self.elements or self.elements[-1] != tag:
             self.problems.append(f"unexpected </{tag}>")
             return
-        self.open.pop()
+        self.elements.pop()
+        (self.open if tag == "mark" else self.styles).pop()
 
     def handle_data(self, data):
         self.text += data
         self.covering.extend(frozenset(self.open) for _ in data)
+        self.styled.extend(frozenset(self.styles) for _ in data)
 
 
 def read_marks(fragment: str) -> MarkReader:
@@ -415,14 +428,42 @@ def random_highlights(rng: random.Random, length: int) -> list[Highlight]:
     return highlights
 
 
+def random_styling(rng: random.Random, length: int) -> list[Styling]:
+    styling = []
+    for _ in range(rng.randint(0, 4)):
+        start = rng.randint(0, length)
+        styling.append(
+            Styling(Span(start, rng.randint(start, length)), rng.choice(["em", "strong"]))
+        )
+    return styling
+
+
+def test_emphasis_is_drawn_inside_a_highlight_that_crosses_it():
+    text = chapter("She was so very tired.")
+
+    rendered = text.highlight(
+        [Highlight(1, Span(4, 15))], [Styling(Span(8, 19), "em"), Styling(Span(0, 3), "strong")]
+    )
+
+    assert rendered["p1"] == (
+        '<strong>She</strong> <mark class="hl" data-annotation="1" data-first="">was '
+        "<em>so very</em></mark><em> tir</em>ed."
+    )
+
+
+def test_unknown_styling_elements_are_ignored():
+    assert chapter("<b>").highlight([], [Styling(Span(0, 3), "script")]) == {"p1": "&lt;b&gt;"}
+
+
 @pytest.mark.parametrize("seed", range(300))
 def test_random_highlights_render_well_formed_html_marking_exactly_their_spans(seed):
     rng = random.Random(seed)
     text = random_chapter(rng)
     highlights = random_highlights(rng, len(text.text))
     drawable = [h for h in highlights if 0 <= h.span.start < h.span.end <= len(text.text)]
+    styling = random_styling(rng, len(text.text))
 
-    rendered = text.highlight(highlights)
+    rendered = text.highlight(highlights, styling)
 
     first_marks = []
     marked_somewhere = set()
@@ -445,5 +486,15 @@ def test_random_highlights_render_well_formed_html_marking_exactly_their_spans(s
             assert marked == expected
             if marked:
                 marked_somewhere.add(highlight.annotation_id)
+        for element in ("em", "strong"):
+            styled = {offset + i for i, styles in enumerate(reader.styled) if element in styles}
+            expected = {
+                index
+                for style in styling
+                if style.element == element
+                for index in range(max(style.span.start, offset), style.span.end)
+                if index < offset + len(segment.text)
+            }
+            assert styled == expected
     # One data-first per drawn annotation: the reader page scrolls to it.
     assert sorted(first_marks) == sorted(marked_somewhere)

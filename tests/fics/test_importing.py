@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from fics.importing import Outcome, import_story_file
+from fics.importing import OnNewerVersion, Outcome, import_story_file
 from fics.models import Chapter, Paragraph, Work
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_new_version_of_same_file_updates_in_place_and_keeps_edited_title():
     Work.objects.filter(pk=first.work.pk).update(title="My title", author="Me")
 
     newer = STORY + b"\nA paragraph added later.\n"
-    second = import_story_file(newer, "quiet-night.txt")
+    second = import_story_file(newer, "quiet-night.txt", on_newer_version=OnNewerVersion.UPDATE)
 
     assert second.outcome is Outcome.UPDATED
     assert Work.objects.count() == 1
@@ -104,34 +104,3 @@ def test_seed_imports_with_exact_figures(corpus):
     # Author's notes stand apart from the story and out of its word count.
     story_words = sum(len(p.text.split()) for p in chapter.paragraphs.all())
     assert chapter.word_count == work.word_count == story_words
-
-
-def test_update_that_drops_an_annotated_chapter_changes_nothing(reader):
-    from tests.annotations.conftest import annotate
-
-    two_chapters = (
-        b"Chapter 1\n\nThe first chapter text.\n\nChapter 2\n\nThe second chapter text.\n"
-    )
-    work = import_story_file(two_chapters, "wip.txt").work
-    annotate(reader, work.chapters.get(position=2), start=4, end=10, note="keep me")
-
-    result = import_story_file(b"Chapter 1\n\nThe first chapter, rewritten.\n", "wip.txt")
-
-    assert result.outcome is Outcome.FAILED
-    assert "chapter(s) 2 that it drops carry annotations" in result.message
-    work.refresh_from_db()
-    assert work.chapter_count == 2
-    assert work.chapters.get(position=1).paragraphs.get().text == "The first chapter text."
-
-
-def test_update_keeps_annotations_on_chapters_that_stay(reader):
-    from annotations.models import Annotation
-    from tests.annotations.conftest import annotate
-
-    work = import_story_file(b"Chapter 1\n\nSome words here.\n", "wip.txt").work
-    annotate(reader, work.chapters.get(), start=0, end=4, note="keep me")
-
-    result = import_story_file(b"Chapter 1\n\nSome words here.\n\nChapter 2\n\nMore.\n", "wip.txt")
-
-    assert result.outcome is Outcome.UPDATED
-    assert Annotation.objects.get().note == "keep me"

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from fics.importing import ImportResult, Outcome, import_sized
+from fics.importing import ImportResult, OnNewerVersion, Outcome, import_sized
 
 # Files a reader keeps beside their stories that are never stories themselves.
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "SHA256SUMS"}
@@ -16,8 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="let a newer version of a work already in the library update it in place",
+        )
 
-    def handle(self, *args, paths: list[Path], verbosity: int, **options):
+    def handle(self, *args, paths: list[Path], update: bool, verbosity: int, **options):
         missing = [path for path in paths if not path.exists()]
         if missing:
             raise CommandError("No such file or folder: " + ", ".join(map(str, missing)))
@@ -31,7 +36,7 @@ class Command(BaseCommand):
         ) as progress:
             for file in progress:
                 progress.set_postfix_str(file.name)
-                result = _import_path(file)
+                result = _import_path(file, OnNewerVersion.UPDATE if update else OnNewerVersion.ASK)
                 results.append(result)
                 line = result.describe()
                 if result.failed:
@@ -40,8 +45,14 @@ class Command(BaseCommand):
                     progress.write(line, file=self.stdout._out)
 
         counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
-        summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in Outcome)
+        shown = [Outcome.IMPORTED, Outcome.UNCHANGED, Outcome.UPDATED, Outcome.FAILED]
+        summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in shown)
         self.stdout.write(f"{len(results)} files: {summary}.")
+        if counts[Outcome.NEWER_VERSION]:
+            self.stdout.write(
+                f"{counts[Outcome.NEWER_VERSION]} file(s) are newer versions of works in the "
+                "library and were left alone: run again with --update to update those works."
+            )
         if counts[Outcome.FAILED]:
             raise CommandError(f"{counts[Outcome.FAILED]} file(s) could not be imported.")
 
@@ -56,8 +67,8 @@ def _story_files(path: Path):
             yield file
 
 
-def _import_path(file: Path) -> ImportResult:
+def _import_path(file: Path, on_newer_version: OnNewerVersion) -> ImportResult:
     try:
-        return import_sized(file.name, file.stat().st_size, file.read_bytes)
+        return import_sized(file.name, file.stat().st_size, file.read_bytes, on_newer_version)
     except OSError as error:
         return ImportResult(file.name, Outcome.FAILED, message=f"cannot read it ({error.strerror})")

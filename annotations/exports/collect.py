@@ -1,0 +1,171 @@
+"""The database read for an export: a work's chapters and the reader's annotations, as records.
+
+Four queries whatever the number of chapters or annotations: chapters, their paragraphs,
+annotations (with their owners), and the annotations' tags.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from annotations.anchoring import ChapterText
+from annotations.exports.records import (
+    AFTER,
+    BEFORE,
+    SCENE_BREAK,
+    STORY,
+    TEXT,
+    AnnotationRecord,
+    Block,
+    ChapterRecord,
+    TagRecord,
+    WorkRecord,
+)
+from annotations.models import Annotation, Tag
+from annotations.services import chapter_segments
+from fics.models import Chapter, Paragraph, Work
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What the reader asked for; empty filters mean "any"."""
+
+    chapter: int | None = None
+    include_shared: bool = False
+    tag: str = ""
+    kind: str = ""
+    colour: str = ""
+
+    def describe_filters(self) -> tuple[str, ...]:
+        filters = []
+        if self.tag:
+            filters.append(f"tag “{self.tag}”")
+        if self.kind:
+            filters.append(f"{self.kind} tags")
+        if self.colour:
+            filters.append(f"{self.colour} highlights")
+        return tuple(filters)
+
+
+def work_urn(work: Work) -> str:
+    """A work's name when there is no web address to give (the command line has no request):
+    the content hash names the imported file, so the same story is the same URN everywhere."""
+    return f"urn:marginalia:work:{work.content_hash}"
+
+
+def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = "") -> WorkRecord:
+    """The work (or one chapter of it) with the annotations `reader` may export.
+
+    `base_url` ("https://marginalia.example") makes the records' addresses absolute web
+    addresses; without it they are `urn:marginalia:…` names.
+    """
+    chapters = work.chapters.prefetch_related(
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position"))
+    )
+    if scope.chapter is not None:
+        chapters = chapters.filter(position=scope.chapter)
+
+    annotations = (
+        Annotation.objects.visible_to(reader, include_shared=scope.include_shared)
+        .filter(chapter__work=work)
+        .select_related("owner")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+    if scope.chapter is not None:
+        annotations = annotations.filter(chapter__position=scope.chapter)
+    tagged = Annotation.tags.through.objects
+    if scope.tag:
+        # A subquery, not a join: an annotation must not come out once per matching tag.
+        named = tagged.filter(tag__name__iexact=scope.tag).values("annotation_id")
+        annotations = annotations.filter(pk__in=named)
+    if scope.kind:
+        annotations = annotations.filter(
+            pk__in=tagged.filter(tag__kind=scope.kind).values("annotation_id")
+        )
+    if scope.colour:
+        annotations = annotations.filter(colour=scope.colour)
+
+    by_chapter: dict[int, list[Annotation]] = defaultdict(list)
+    for annotation in annotations:
+        by_chapter[annotation.chapter_id].append(annotation)
+
+    def address(path: str, urn: str) -> str:
+        return f"{base_url.rstrip('/')}{path}" if base_url else urn
+
+    return WorkRecord(
+        id=work.pk,
+        title=work.title,
+        author=work.author,
+        fandom=work.fandom,
+        language=work.language,
+        summary=work.summary,
+        content_hash=work.content_hash,
+        url=address(work.get_absolute_url(), work_urn(work)),
+        chapter_count=work.chapter_count,
+        chapters=tuple(
+            _chapter_record(chapter, by_chapter[chapter.pk], reader, address, work_urn(work))
+            for chapter in chapters
+        ),
+        reader=reader.get_username(),
+        exported_at=timezone.now(),
+        only_chapter=scope.chapter,
+        include_shared=scope.include_shared,
+        filters=scope.describe_filters(),
+    )
+
+
+def _chapter_record(chapter: Chapter, annotations, reader, address, urn: str) -> ChapterRecord:
+    paragraphs = list(chapter.paragraphs.all())
+    segments = chapter_segments(chapter, paragraphs)
+    texts = {segment.key: segment.text for segment in segments}
+    blocks = (
+        [Block(key, TEXT, BEFORE, text) for key, text in texts.items() if key.startswith("nb")]
+        + [
+            Block(f"p{p.position}", TEXT, STORY, texts[f"p{p.position}"])
+            if p.kind == Paragraph.Kind.TEXT
+            else Block(f"p{p.position}", SCENE_BREAK, STORY)
+            for p in paragraphs
+        ]
+        + [Block(key, TEXT, AFTER, text) for key, text in texts.items() if key.startswith("na")]
+    )
+    text = ChapterText(segments).text
+    records = [_annotation_record(a, reader, address, urn) for a in annotations]
+    placed = [a for a in records if text[a.start : a.end] == a.exact]
+    orphans = [a for a in records if text[a.start : a.end] != a.exact]
+    return ChapterRecord(
+        position=chapter.position,
+        title=chapter.title,
+        display_title=chapter.display_title,
+        url=address(chapter.get_absolute_url(), f"{urn}:chapter:{chapter.position}"),
+        blocks=tuple(blocks),
+        # By where each ends: footnote references sit at the ends, so their numbers rise
+        # through the text.
+        annotations=tuple(sorted(placed, key=lambda a: (a.end, a.start, a.id))),
+        orphans=tuple(sorted(orphans, key=lambda a: (a.start, a.end, a.id))),
+    )
+
+
+def _annotation_record(annotation: Annotation, reader, address, urn: str) -> AnnotationRecord:
+    return AnnotationRecord(
+        id=annotation.pk,
+        start=annotation.start,
+        end=annotation.end,
+        exact=annotation.exact,
+        prefix=annotation.prefix,
+        suffix=annotation.suffix,
+        colour=annotation.colour,
+        note=annotation.note,
+        note_html=annotation.note_html,
+        tags=tuple(TagRecord(t.name, t.kind, t.colour) for t in annotation.tags.all()),
+        creator=annotation.owner.get_username(),
+        own=annotation.owner_id == reader.pk,
+        shared=annotation.shared,
+        created=annotation.created,
+        modified=annotation.modified,
+        url=address(
+            reverse("annotation", args=[annotation.pk]), f"{urn}:annotation:{annotation.pk}"
+        ),
+    )

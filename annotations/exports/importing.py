@@ -1,0 +1,135 @@
+"""Importing a JSON export: each annotation re-attached to its work and chapter, or reported.
+
+The work is found by the content hash of its imported file, else by title and author; the chapter
+by position; the words by `ChapterText.locate`, so a chapter re-imported with small changes still
+takes its highlights. Imported annotations belong to the importing reader. An annotation that
+cannot be placed is reported with its number and words, never dropped unsaid; one the reader
+already has (same chapter, span and words) is counted and skipped, so importing twice is safe.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from annotations.anchoring import ChapterText, Quote, Span
+from annotations.exports.web_annotation import ImportedAnnotation, ImportedFile, WorkIdentity
+from annotations.models import Annotation, Colour, Tag
+from annotations.note_html import render_note
+from annotations.services import chapter_segments, segment_at, tags_get_or_create
+from fics.models import Work
+
+
+@dataclass
+class ImportReport:
+    work: Work | None = None
+    created: int = 0
+    duplicates: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.work is None:
+            return "Nothing was imported."
+        skipped = f"; {self.duplicates} you already had were skipped" if self.duplicates else ""
+        unplaced = f"; {len(self.problems)} could not be placed" if self.problems else ""
+        return f"Imported {self.created} annotation(s) into “{self.work.title}”{skipped}{unplaced}."
+
+
+def find_work(identity: WorkIdentity) -> Work | None:
+    """The library's copy of the exported work: the same file, else the same title and author."""
+    if identity.content_hash and (
+        work := Work.objects.filter(content_hash=identity.content_hash).first()
+    ):
+        return work
+    return (
+        Work.objects.filter(title__iexact=identity.title, author__iexact=identity.author)
+        .order_by("pk")
+        .first()
+    )
+
+
+def annotations_import(*, user, imported: ImportedFile) -> ImportReport:
+    report = ImportReport(problems=list(imported.unreadable))
+    work = find_work(imported.work)
+    if work is None:
+        author = f" by {imported.work.author}" if imported.work.author else ""
+        reason = f"the library has no work “{imported.work.title}”{author}"
+        report.problems += [f"{a.describe()}: {reason}." for a in imported.annotations]
+        return report
+    report.work = work
+
+    positions = {a.chapter_position for a in imported.annotations}
+    chapters = {
+        chapter.position: chapter
+        for chapter in work.chapters.filter(position__in=positions).prefetch_related("paragraphs")
+    }
+    texts = {
+        position: ChapterText(chapter_segments(chapter, chapter.paragraphs.all()))
+        for position, chapter in chapters.items()
+    }
+    existing = set(
+        Annotation.objects.live()
+        .filter(owner=user, chapter__in=chapters.values())
+        .values_list("chapter_id", "start", "end", "exact")
+    )
+    with transaction.atomic():
+        for annotation in imported.annotations:
+            chapter = chapters.get(annotation.chapter_position)
+            if chapter is None:
+                report.problems.append(
+                    f"{annotation.describe()}: “{work.title}” has no chapter "
+                    f"{annotation.chapter_position}."
+                )
+                continue
+            text = texts[annotation.chapter_position]
+            span = text.locate(
+                Quote(annotation.exact, annotation.prefix, annotation.suffix), _hint(annotation)
+            )
+            if span is None:
+                report.problems.append(
+                    f"{annotation.describe()}: these words are no longer in the chapter."
+                )
+                continue
+            key = (chapter.pk, span.start, span.end, annotation.exact)
+            if key in existing:
+                report.duplicates += 1
+                continue
+            existing.add(key)
+            _create(user, work, chapter, text, span, annotation)
+            report.created += 1
+    return report
+
+
+def _hint(annotation: ImportedAnnotation) -> Span | None:
+    if annotation.start is None or annotation.end is None or annotation.start >= annotation.end:
+        return None
+    return Span(annotation.start, annotation.end)
+
+
+def _create(user, work, chapter, text: ChapterText, span: Span, imported: ImportedAnnotation):
+    quote = text.quote(span)
+    annotation = Annotation.objects.create(
+        owner=user,
+        chapter=chapter,
+        start=span.start,
+        end=span.end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        segment=segment_at(text, span.start),
+        colour=imported.colour if imported.colour in Colour.values else Colour.YELLOW,
+        note=imported.note,
+        note_html=render_note(imported.note),
+    )
+    names_by_kind = defaultdict(list)
+    for tag in imported.tags:
+        names_by_kind[tag.kind if tag.kind in Tag.Kind.values else None].append(tag.name)
+    tags = [
+        tag
+        for kind, names in names_by_kind.items()
+        for tag in tags_get_or_create(
+            user=user, names=names, kind=kind, known_characters=work.characters
+        )
+    ]
+    if tags:
+        annotation.tags.set(tags)

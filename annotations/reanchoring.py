@@ -1,0 +1,424 @@
+"""Re-anchoring annotations when a chapter's text changes (a reader re-imports an updated work).
+
+Each annotation is tried in turn, from the most to the least certain placement:
+
+1. its position, mapped through one character diff of the old text to the new, if the text found
+   there is still the quoted text (KEPT when the offsets are unchanged, MOVED otherwise);
+2. the occurrence of the quoted text whose surroundings best agree with the stored prefix and
+   suffix, the one nearest the mapped position breaking a tie (MOVED, or KEPT if it is back at the
+   old offsets);
+3. text close to the quote, near the mapped position and then anywhere, when both the quote and
+   its surroundings are similar enough that a reader would call it the same passage (FUZZY);
+4. otherwise nothing: ORPHANED. The caller keeps the annotation and lists it with its quote.
+
+Short quotes ("Lexa", "she said") occur all over a chapter, so their words alone prove nothing:
+they are placed by an exact match only with some stored context agreeing, and by a fuzzy match
+only in the slot the diff maps them to, with the context on both sides intact.
+
+The diff is computed once per chapter, not per annotation, coarse to fine: difflib over lines
+(paragraphs), then sentences, then words, each only inside the runs the coarser one found
+replaced, and a rapidfuzz character diff once a run is small (CHARACTER_DIFF_LIMIT). A character
+diff of a whole chapter is quadratic in the stretch between its first and last edit: for five typo
+fixes spread over a 150,000-character chapter it took 1 to 3 s and 2 GB of memory; coarse to fine
+takes a few milliseconds, and half a second when the new text shares hardly a sentence with the old.
+
+Pure Python, no Django: everything is tested without a database.
+"""
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from annotations.anchoring import CONTEXT, Quote, Span
+
+# Quotes shorter than this are common words or names; see the module docstring.
+SHORT_QUOTE = 12
+# A quote this long is evidence enough on its own: a fuzzy match need not check its context.
+LONG_QUOTE = 2 * CONTEXT
+# Minimum rapidfuzz similarity (0-100) of the new text to a quote of SHORT_QUOTE or more code
+# points: a twelve-character quote survives one substituted character (91.7) but not two (83.3).
+FUZZY_THRESHOLD = 90
+# Below LONG_QUOTE, a fuzzy match also needs one side of its context this similar to the stored
+# one; two unrelated 32-character stretches of English prose score about 40, rarely above 55.
+CONTEXT_THRESHOLD = 70
+# A short quote's fuzzy match needs both sides of its context nearly unchanged ...
+SHORT_CONTEXT_THRESHOLD = 90
+# ... and the new words similar to the old ("teh" → "the" scores 66.7, "Lexa" → "Clarke" 20).
+SHORT_FUZZY_THRESHOLD = 60
+# For an exact match of a short quote: how many code points of stored context must still agree,
+# on one side at least, beyond the one shared space or punctuation mark any two places have.
+MIN_CONTEXT_AGREEMENT = 8
+# Blocks larger than this (product of their lengths) are cut down by a coarser diff before the
+# character diff; a rapidfuzz character diff of two 10,000-character blocks takes about 5 ms.
+CHARACTER_DIFF_LIMIT = 10_000 * 10_000
+# How much lower than FUZZY_THRESHOLD a fuzzy alignment may score before its ends are adjusted.
+PARTIAL_SLACK = 15
+# How far a fuzzy-matched span's ends may move to reach a word boundary.
+END_ADJUSTMENT = 3
+
+_PARAGRAPHS = re.compile(r"[^\n]+\n*|\n+")
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*[\"'”’)\]]*\s*|[.!?]+[\"'”’)\]]*\s*|\n+")
+_WORDS = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+
+
+class Placement(StrEnum):
+    KEPT = "kept"  # same text at the same offsets
+    MOVED = "moved"  # same exact text found elsewhere (diff-mapped position or quote search)
+    FUZZY = "fuzzy"  # close enough text, strict threshold
+    ORPHANED = "orphaned"  # could not be placed; the caller keeps it and lists it
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an annotation was, as stored: both selectors, over the old chapter text."""
+
+    id: int
+    span: Span
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Result:
+    id: int
+    placement: Placement
+    span: Span | None  # None only when orphaned
+    quote: Quote | None  # re-read from the new text when placed
+
+
+def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Result]:
+    """One result per anchor, in the same order: where each annotation goes in `new_text`."""
+    mapping = _OffsetMap(old_text, new_text)
+    return [_reanchor_one(anchor, old_text, new_text, mapping) for anchor in anchors]
+
+
+def _reanchor_one(anchor: Anchor, old_text: str, new_text: str, mapping: "_OffsetMap") -> Result:
+    old = anchor.span
+    exact = anchor.quote.exact
+    mapped = None
+    if 0 <= old.start <= old.end <= len(old_text):
+        mapped = mapping.span(old)
+        if new_text[mapped.start : mapped.end] == exact:
+            return _placed(anchor, _exact_placement(old, mapped), mapped, new_text)
+
+    found = _find_exact(anchor.quote, new_text, mapped)
+    if found is not None:
+        return _placed(anchor, _exact_placement(old, found), found, new_text)
+
+    found = _find_fuzzy(anchor.quote, new_text, mapped)
+    if found is not None:
+        return _placed(anchor, Placement.FUZZY, found, new_text)
+    return Result(anchor.id, Placement.ORPHANED, None, None)
+
+
+def _exact_placement(old: Span, new: Span) -> Placement:
+    return Placement.KEPT if new == old else Placement.MOVED
+
+
+def _placed(anchor: Anchor, placement: Placement, span: Span, text: str) -> Result:
+    quote = Quote(
+        exact=text[span.start : span.end],
+        prefix=text[max(0, span.start - CONTEXT) : span.start],
+        suffix=text[span.end : span.end + CONTEXT],
+    )
+    return Result(anchor.id, placement, span, quote)
+
+
+# The diff, and offsets mapped through it.
+
+
+class _OffsetMap:
+    """Old-text offsets mapped to new-text offsets through the blocks a diff found equal.
+
+    An offset inside an equal block maps exactly. One inside text that was replaced or deleted
+    maps to the same distance into the replacement, clamped to it: only a hint for the searches.
+    """
+
+    def __init__(self, old_text: str, new_text: str):
+        blocks = _equal_blocks(old_text, new_text)
+        self._old_starts = [old for old, _, _ in blocks]
+        self._new_starts = [new for _, new, _ in blocks]
+        self._sizes = [size for _, _, size in blocks]
+        self._old_length = len(old_text)
+        self._new_length = len(new_text)
+
+    def span(self, old: Span) -> Span:
+        start = self._map(old.start, start_side=True)
+        if old.end == old.start:
+            return Span(start, start)
+        # An end maps as the end of its last character, so text inserted right after a span
+        # stays out of it, as text inserted right before it does for its start.
+        return Span(start, max(start, self._map(old.end, start_side=False)))
+
+    def _map(self, offset: int, *, start_side: bool) -> int:
+        character = offset if start_side else offset - 1
+        block = bisect_right(self._old_starts, character) - 1
+        if block >= 0 and character < self._old_starts[block] + self._sizes[block]:
+            mapped = self._new_starts[block] + character - self._old_starts[block]
+            return mapped if start_side else mapped + 1
+        if block >= 0:
+            gap_old_start = self._old_starts[block] + self._sizes[block]
+            gap_new_start = self._new_starts[block] + self._sizes[block]
+        else:
+            gap_old_start = gap_new_start = 0
+        following = block + 1
+        gap_new_end = (
+            self._new_starts[following] if following < len(self._new_starts) else self._new_length
+        )
+        return gap_new_start + min(offset - gap_old_start, gap_new_end - gap_new_start)
+
+
+def _equal_blocks(old_text: str, new_text: str) -> list[tuple[int, int, int]]:
+    """(old offset, new offset, size) of the stretches the diff found unchanged, in order."""
+    if old_text == new_text:
+        return [(0, 0, len(old_text))] if old_text else []
+    return list(_diff(old_text, new_text, 0, 0, (_PARAGRAPHS, _SENTENCES, _WORDS)))
+
+
+def _diff(
+    old: str, new: str, old_offset: int, new_offset: int, tokenizers: tuple[re.Pattern, ...]
+) -> Iterator[tuple[int, int, int]]:
+    """Equal blocks of `old` and `new`, which sit at the given offsets of the whole texts.
+
+    Small enough blocks get a character diff; larger ones are diffed by the first tokenizer's
+    tokens and each replaced run again, with the next. Runs still too large when no tokenizer is
+    left (the texts share hardly a word) stay unmatched, and their annotations are searched for.
+    """
+    if not old or not new:
+        return
+    if len(old) * len(new) <= CHARACTER_DIFF_LIMIT:
+        for tag, old_start, _, new_start, new_end in Levenshtein.opcodes(old, new):
+            if tag == "equal":
+                yield old_offset + old_start, new_offset + new_start, new_end - new_start
+        return
+    if not tokenizers:
+        return
+    pattern, finer = tokenizers[0], tokenizers[1:]
+    old_tokens = pattern.findall(old)
+    new_tokens = pattern.findall(new)
+    old_bounds = _token_offsets(old_tokens)
+    new_bounds = _token_offsets(new_tokens)
+    # difflib's autojunk lets no frequent token inside a match: words need it for speed ("the"
+    # is everywhere), but it would cut line and sentence matches at every "* * *" scene break.
+    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=pattern is _WORDS)
+    for tag, old_first, old_last, new_first, new_last in matcher.get_opcodes():
+        old_start, old_end = old_bounds[old_first], old_bounds[old_last]
+        new_start, new_end = new_bounds[new_first], new_bounds[new_last]
+        if tag == "equal":
+            yield old_offset + old_start, new_offset + new_start, old_end - old_start
+        elif tag == "replace":
+            yield from _diff(
+                old[old_start:old_end],
+                new[new_start:new_end],
+                old_offset + old_start,
+                new_offset + new_start,
+                finer,
+            )
+
+
+def _token_offsets(tokens: list[str]) -> list[int]:
+    """Where each token starts, and where the last one ends."""
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token))
+    return offsets
+
+
+# Exact search.
+
+
+def _find_exact(quote: Quote, text: str, near: Span | None) -> Span | None:
+    """The occurrence of the quoted text that agrees longest with its stored context, the one
+    nearest `near` breaking a tie; for a short quote, only occurrences some context confirms."""
+    exact = quote.exact
+    if not exact:
+        # An empty quote is "found" everywhere, which says nothing about where it was.
+        return None
+    hint = near.start if near is not None else 0
+    best = None
+    best_key = None
+    found = text.find(exact)
+    while found != -1:
+        prefix_agrees, suffix_agrees = _agreement(text, found, quote)
+        if (
+            len(exact) >= SHORT_QUOTE
+            or _confirms(prefix_agrees, quote.prefix, at_edge=found == len(quote.prefix))
+            or _confirms(
+                suffix_agrees,
+                quote.suffix,
+                at_edge=found + len(exact) + len(quote.suffix) == len(text),
+            )
+        ):
+            key = (-(prefix_agrees + suffix_agrees), abs(found - hint))
+            if best_key is None or key < best_key:
+                best, best_key = found, key
+        found = text.find(exact, found + 1)
+    return None if best is None else Span(best, best + len(exact))
+
+
+def _agreement(text: str, at: int, quote: Quote) -> tuple[int, int]:
+    """How many characters just before and just after `quote.exact`, found at `at`, still read
+    as the stored prefix and suffix did."""
+    before = text[max(0, at - len(quote.prefix)) : at]
+    after_start = at + len(quote.exact)
+    after = text[after_start : after_start + len(quote.suffix)]
+    return _common_prefix_length(before[::-1], quote.prefix[::-1]), _common_prefix_length(
+        after, quote.suffix
+    )
+
+
+def _confirms(agreeing: int, stored: str, *, at_edge: bool) -> bool:
+    """Whether one side's agreement is evidence of the place. Stored context shorter than
+    MIN_CONTEXT_AGREEMENT means the quote was at the start (or end) of the chapter; then it must
+    be all there, and the occurrence at the same edge."""
+    if len(stored) >= MIN_CONTEXT_AGREEMENT:
+        return agreeing >= MIN_CONTEXT_AGREEMENT
+    return agreeing == len(stored) and at_edge
+
+
+def _common_prefix_length(text: str, wanted: str) -> int:
+    length = 0
+    for ours, theirs in zip(text, wanted, strict=False):
+        if ours != theirs:
+            break
+        length += 1
+    return length
+
+
+# Fuzzy search.
+
+
+def _find_fuzzy(quote: Quote, text: str, near: Span | None) -> Span | None:
+    exact = quote.exact
+    if not exact.strip():
+        return None
+    if len(exact) < SHORT_QUOTE:
+        return _short_in_slot(quote, text, near)
+    if near is not None:
+        margin = max(CONTEXT, len(exact))
+        window_start = max(0, near.start - margin)
+        window_end = min(len(text), near.end + margin)
+        found = _fuzzy_in(quote, text, window_start, window_end)
+        if found is not None or (window_start == 0 and window_end == len(text)):
+            return found
+    return _fuzzy_in(quote, text, 0, len(text))
+
+
+def _short_in_slot(quote: Quote, text: str, slot: Span | None) -> Span | None:
+    """A short quote's new words: what the diff put between its unchanged surroundings."""
+    if slot is None:
+        return None
+    span = _adjust_ends(quote.exact, text, slot, SHORT_FUZZY_THRESHOLD)
+    if span is None or min(_context_similarity(quote, text, span)) < SHORT_CONTEXT_THRESHOLD:
+        return None
+    return span
+
+
+def _fuzzy_in(quote: Quote, text: str, start: int, end: int) -> Span | None:
+    """The best fuzzy match of a quote of SHORT_QUOTE or more code points in text[start:end]."""
+    exact = quote.exact
+    if end - start < len(exact):
+        # partial_ratio would search the quote for the text instead.
+        return None
+    # A change of length lowers the alignment's own score (see _adjust_ends): the threshold
+    # applies to the adjusted span.
+    alignment = fuzz.partial_ratio_alignment(
+        exact, text[start:end], score_cutoff=FUZZY_THRESHOLD - PARTIAL_SLACK
+    )
+    if alignment is None:
+        return None
+    aligned = Span(start + alignment.dest_start, start + alignment.dest_end)
+    span = _adjust_ends(exact, text, aligned, FUZZY_THRESHOLD)
+    if span is None:
+        return None
+    if len(exact) < LONG_QUOTE and max(_context_similarity(quote, text, span)) < CONTEXT_THRESHOLD:
+        return None
+    return span
+
+
+def _adjust_ends(exact: str, text: str, aligned: Span, threshold: float) -> Span | None:
+    """The span near `aligned` that reads like `exact` (similarity at least `threshold`),
+    preferring ends on word boundaries where the quote's own ends are on them; None if there is
+    none.
+
+    Both ways of finding `aligned` can be off: partial_ratio compares the quote with stretches
+    of its own length, so an edit that added or removed characters leaves the alignment short or
+    long by as many, and a diff may align a swapped pair of letters either way. First each end
+    moves to where the text reads most like the quote (a similarity of 90 allows a length change
+    of up to a fifth), then both snap to word boundaries a few characters away.
+    """
+    reach = END_ADJUSTMENT + len(exact) // 5
+    start, end = aligned.start, aligned.end
+    for _ in range(2):
+        start = max(
+            range(max(0, start - reach), start + reach + 1),
+            key=lambda s: (_similarity_of(exact, text, s, end), -abs(s - start)),
+        )
+        end = max(
+            range(max(0, end - reach), min(len(text), end + reach) + 1),
+            key=lambda e: (_similarity_of(exact, text, start, e), -abs(e - end)),
+        )
+
+    starts_word = _is_word(exact[0])
+    ends_word = _is_word(exact[-1])
+    best = None
+    best_key = None
+    for snapped_start in _nearby(start, len(text)):
+        for snapped_end in _nearby(end, len(text)):
+            if (
+                snapped_end <= snapped_start
+                or text[snapped_start].isspace()
+                or text[snapped_end - 1].isspace()
+            ):
+                continue
+            score = fuzz.ratio(exact, text[snapped_start:snapped_end])
+            if score < threshold:
+                continue
+            on_boundaries = (not starts_word or _word_starts_at(text, snapped_start)) + (
+                not ends_word or _word_ends_at(text, snapped_end)
+            )
+            key = (on_boundaries, score, -abs(snapped_start - start) - abs(snapped_end - end))
+            if best_key is None or key > best_key:
+                best, best_key = Span(snapped_start, snapped_end), key
+    return best
+
+
+def _similarity_of(exact: str, text: str, start: int, end: int) -> float:
+    return fuzz.ratio(exact, text[start:end]) if start < end else 0.0
+
+
+def _nearby(offset: int, length: int) -> range:
+    return range(max(0, offset - END_ADJUSTMENT), min(length, offset + END_ADJUSTMENT) + 1)
+
+
+def _context_similarity(quote: Quote, text: str, span: Span) -> tuple[float, float]:
+    """How similar (0-100) the text before and after `span` is to the stored prefix and suffix.
+
+    An empty stored side means the quote was at the chapter's edge: it agrees only at the edge.
+    """
+    before = text[max(0, span.start - len(quote.prefix)) : span.start]
+    after = text[span.end : span.end + len(quote.suffix)]
+    return _similarity(quote.prefix, before), _similarity(quote.suffix, after)
+
+
+def _similarity(stored: str, found: str) -> float:
+    if not stored:
+        return 100.0 if not found else 0.0
+    return fuzz.ratio(stored, found)
+
+
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _word_starts_at(text: str, offset: int) -> bool:
+    return _is_word(text[offset]) and (offset == 0 or not _is_word(text[offset - 1]))
+
+
+def _word_ends_at(text: str, offset: int) -> bool:
+    return _is_word(text[offset - 1]) and (offset == len(text) or not _is_word(text[offset]))

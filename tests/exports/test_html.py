@@ -1,0 +1,86 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.exports.helpers import export
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """Every element and attribute of a page, and its visible text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict]:
+        return [attrs for name, attrs in self.elements if name == tag]
+
+
+def test_html_marks_every_highlight_in_its_colour(story, reader):
+    page = Page(export(story.work, reader, "html"))
+
+    marks = page.all("mark")
+    marked = {int(m["data-annotation"]) for m in marks}
+    assert marked == {a.pk for a in story.mine}
+    for annotation in story.mine:
+        classes = {m["class"] for m in marks if m["data-annotation"] == str(annotation.pk)}
+        assert classes == {f"hl hl-{annotation.colour}"}
+    assert len(page.all("li")) == len(story.mine)
+    assert "Great" in page.text
+    assert "Crosses a scene break" in " ".join(page.text)
+
+
+def test_html_opens_offline_and_runs_nothing(story, reader):
+    html = export(story.work, reader, "html", include_shared=True)
+    page = Page(html)
+
+    tags = {name for name, _ in page.elements}
+    assert not tags & {"script", "img", "svg", "iframe", "object", "embed", "link", "base"}
+    for name, attrs in page.elements:
+        assert not any(attribute.startswith("on") for attribute in attrs), name
+        assert "src" not in attrs
+        assert not attrs.get("href", "#").lower().startswith(("javascript:", "http", "//"))
+    assert "url(" not in html and "@import" not in html
+    policy = next(m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in policy["content"]
+
+
+def test_xss_in_notes_and_tags_shows_as_text(story, reader):
+    page = Page(export(story.work, reader, "html"))
+    text = " ".join(page.text)
+
+    assert "<script>alert(1)</script>" in text
+    assert '<img src=x onerror=alert("tag")>' in text
+    assert "<svg onload=alert(4)>" in text
+
+
+def test_html_has_notes_in_the_margin_and_footnotes_for_narrow_screens_and_print(story, reader):
+    html = export(story.work, reader, "html")
+    page = Page(html)
+
+    assert len(page.all("aside")) == 5  # one per paragraph that has notes
+    assert "@media screen and (min-width: 64rem)" in html
+    assert "@media print" in html
+    ids = [attrs["id"] for _, attrs in page.elements if "id" in attrs]
+    assert len(ids) == len(set(ids))
+    refs = {a["href"] for a in page.all("a") if a.get("href", "").startswith("#note-")}
+    assert refs == {f"#{attrs['id']}" for attrs in page.all("li")}
+
+
+def test_another_readers_private_annotation_is_not_in_the_html(story, reader):
+    html = export(story.work, reader, "html", include_shared=True)
+
+    assert "bob's secret" not in html
+    assert "bobtag" not in html
+    assert f'data-annotation="{story.private.pk}"' not in html
+    assert f'data-annotation="{story.shared.pk}"' in html
