@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from annotations.anchoring import ChapterText, Highlight, Span, Styling
 from annotations.models import Annotation, Colour, Tag
-from annotations.services import chapter_segments
+from annotations.services import chapter_text
 from fics.models import Chapter, Paragraph
 
 HIDE_SHARED = "hide_shared"
@@ -70,7 +70,7 @@ class AnnotatedChapter:
 
 def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapter:
     paragraphs = list(chapter.paragraphs.all())
-    text = ChapterText(chapter_segments(chapter, paragraphs))
+    text = chapter_text(chapter, paragraphs)
     hide_shared = bool(request.session.get(HIDE_SHARED))
     colour_by_tag = bool(request.session.get(COLOUR_BY_TAG))
     highlight_filter = HighlightFilter.from_query(request.GET)

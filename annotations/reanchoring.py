@@ -59,6 +59,8 @@ MIN_CONTEXT_AGREEMENT = 8
 CHARACTER_DIFF_LIMIT = 10_000 * 10_000
 # How much lower than FUZZY_THRESHOLD a fuzzy alignment may score before its ends are adjusted.
 PARTIAL_SLACK = 15
+# How many characters at each end of a long quote place that end of a fuzzy match.
+EDGE = 64
 # How far a fuzzy-matched span's ends may move to reach a word boundary.
 END_ADJUSTMENT = 3
 
@@ -313,7 +315,7 @@ def _short_in_slot(quote: Quote, text: str, slot: Span | None) -> Span | None:
     """A short quote's new words: what the diff put between its unchanged surroundings."""
     if slot is None:
         return None
-    span = _adjust_ends(quote.exact, text, slot, SHORT_FUZZY_THRESHOLD)
+    span = _adjust_ends(quote, text, slot, SHORT_FUZZY_THRESHOLD)
     if span is None or min(_context_similarity(quote, text, span)) < SHORT_CONTEXT_THRESHOLD:
         return None
     return span
@@ -321,39 +323,98 @@ def _short_in_slot(quote: Quote, text: str, slot: Span | None) -> Span | None:
 
 def _fuzzy_in(quote: Quote, text: str, start: int, end: int) -> Span | None:
     """The best fuzzy match of a quote of SHORT_QUOTE or more code points in text[start:end]."""
-    exact = quote.exact
-    if end - start < len(exact):
-        # partial_ratio would search the quote for the text instead.
+    for rough in _rough_matches(quote.exact, text, start, end):
+        span = _adjust_ends(quote, text, rough, FUZZY_THRESHOLD)
+        if span is None:
+            continue
+        if (
+            len(quote.exact) >= LONG_QUOTE
+            or max(_context_similarity(quote, text, span)) >= CONTEXT_THRESHOLD
+        ):
+            return span
+    return None
+
+
+def _rough_matches(exact: str, text: str, start: int, end: int) -> Iterator[Span]:
+    """Where partial_ratio places the quote in text[start:end], give or take its ends.
+
+    A quote longer than two EDGEs is placed by its first EDGE characters, then by its last:
+    partial_ratio takes seconds to find nothing for a quote of a few thousand characters.
+    """
+    if len(exact) <= 2 * EDGE:
+        pieces = [(exact, 0)]
+    else:
+        pieces = [(exact[:EDGE], 0), (exact[-EDGE:], len(exact) - EDGE)]
+    for piece, offset in pieces:
+        # A change of length lowers the alignment's own score (see _adjust_ends): the
+        # threshold applies to the adjusted span.
+        alignment = _place(piece, text, start, end, FUZZY_THRESHOLD - PARTIAL_SLACK)
+        if alignment is not None:
+            quote_start = max(0, alignment.start - offset)
+            yield Span(quote_start, min(len(text), quote_start + len(exact)))
+
+
+def _place(piece: str, text: str, start: int, end: int, cutoff: float = 0) -> Span | None:
+    """partial_ratio's best place for `piece` in text[start:end], if it scores `cutoff`."""
+    end = min(end, len(text))
+    if end - start < len(piece):
+        # partial_ratio would look for the text in the piece instead.
         return None
-    # A change of length lowers the alignment's own score (see _adjust_ends): the threshold
-    # applies to the adjusted span.
-    alignment = fuzz.partial_ratio_alignment(
-        exact, text[start:end], score_cutoff=FUZZY_THRESHOLD - PARTIAL_SLACK
-    )
+    alignment = fuzz.partial_ratio_alignment(piece, text[start:end], score_cutoff=cutoff)
     if alignment is None:
         return None
-    aligned = Span(start + alignment.dest_start, start + alignment.dest_end)
-    span = _adjust_ends(exact, text, aligned, FUZZY_THRESHOLD)
-    if span is None:
-        return None
-    if len(exact) < LONG_QUOTE and max(_context_similarity(quote, text, span)) < CONTEXT_THRESHOLD:
-        return None
-    return span
+    return Span(start + alignment.dest_start, start + alignment.dest_end)
 
 
-def _adjust_ends(exact: str, text: str, aligned: Span, threshold: float) -> Span | None:
-    """The span near `aligned` that reads like `exact` (similarity at least `threshold`),
-    preferring ends on word boundaries where the quote's own ends are on them; None if there is
-    none.
+def _adjust_ends(quote: Quote, text: str, rough: Span, threshold: float) -> Span | None:
+    """The span near `rough` that reads like the quote (similarity at least `threshold`),
+    preferring ends on word boundaries where the quote's own ends were on them; None if there
+    is none.
 
-    Both ways of finding `aligned` can be off: partial_ratio compares the quote with stretches
-    of its own length, so an edit that added or removed characters leaves the alignment short or
-    long by as many, and a diff may align a swapped pair of letters either way. First each end
-    moves to where the text reads most like the quote (a similarity of 90 allows a length change
-    of up to a fifth), then both snap to word boundaries a few characters away.
+    Both ways of finding `rough` can be off: partial_ratio compares the quote with stretches of
+    its own length, so an edit that added or removed characters leaves it short or long by as
+    many, and the diff may align a swapped pair of letters either way. So the quote's ends are
+    looked for again around `rough`, and then snap to word boundaries a few characters away.
+    """
+    exact = quote.exact
+    aligned = _align(exact, text, rough)
+    starts_word = _is_word(exact[0]) and not (quote.prefix and _is_word(quote.prefix[-1]))
+    ends_word = _is_word(exact[-1]) and not (quote.suffix and _is_word(quote.suffix[0]))
+    best = None
+    best_key = None
+    for start in _nearby(aligned.start, len(text)):
+        for end in _nearby(aligned.end, len(text)):
+            if end <= start or text[start].isspace() or text[end - 1].isspace():
+                continue
+            score = fuzz.ratio(exact, text[start:end])
+            if score < threshold:
+                continue
+            on_boundaries = (not starts_word or _word_starts_at(text, start)) + (
+                not ends_word or _word_ends_at(text, end)
+            )
+            key = (on_boundaries, score, -abs(start - aligned.start) - abs(end - aligned.end))
+            if best_key is None or key > best_key:
+                best, best_key = Span(start, end), key
+    return best
+
+
+def _align(exact: str, text: str, rough: Span) -> Span:
+    """Where the quote's ends are in the text around `rough`.
+
+    They are looked for up to a fifth of the quote's length beyond `rough`, as much as a
+    similarity of FUZZY_THRESHOLD lets its length have changed. A quote of up to two EDGEs
+    is compared whole, moving one end and then the other to where the text reads most like it;
+    a longer one by its first and last EDGE characters, each placed by partial_ratio, since
+    comparing it whole at every candidate end would take seconds.
     """
     reach = END_ADJUSTMENT + len(exact) // 5
-    start, end = aligned.start, aligned.end
+    start, end = rough.start, rough.end
+    if len(exact) > 2 * EDGE:
+        head = _place(exact[:EDGE], text, max(0, start - reach), start + reach + EDGE)
+        tail = _place(exact[-EDGE:], text, max(0, end - reach - EDGE), min(len(text), end + reach))
+        start = head.start if head is not None else start
+        end = tail.end if tail is not None else end
+        return Span(start, max(start, end))
     for _ in range(2):
         start = max(
             range(max(0, start - reach), start + reach + 1),
@@ -363,29 +424,7 @@ def _adjust_ends(exact: str, text: str, aligned: Span, threshold: float) -> Span
             range(max(0, end - reach), min(len(text), end + reach) + 1),
             key=lambda e: (_similarity_of(exact, text, start, e), -abs(e - end)),
         )
-
-    starts_word = _is_word(exact[0])
-    ends_word = _is_word(exact[-1])
-    best = None
-    best_key = None
-    for snapped_start in _nearby(start, len(text)):
-        for snapped_end in _nearby(end, len(text)):
-            if (
-                snapped_end <= snapped_start
-                or text[snapped_start].isspace()
-                or text[snapped_end - 1].isspace()
-            ):
-                continue
-            score = fuzz.ratio(exact, text[snapped_start:snapped_end])
-            if score < threshold:
-                continue
-            on_boundaries = (not starts_word or _word_starts_at(text, snapped_start)) + (
-                not ends_word or _word_ends_at(text, snapped_end)
-            )
-            key = (on_boundaries, score, -abs(snapped_start - start) - abs(snapped_end - end))
-            if best_key is None or key > best_key:
-                best, best_key = Span(snapped_start, snapped_end), key
-    return best
+    return Span(start, end)
 
 
 def _similarity_of(exact: str, text: str, start: int, end: int) -> float:

@@ -31,7 +31,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from annotations.models import Annotation  # noqa: E402
-from annotations.services import ChapterText, chapter_segments  # noqa: E402
+from annotations.services import chapter_text  # noqa: E402
+from bench.reanchor_bench import bench_reanchoring  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
 from fics.models import Chapter, Paragraph, Work  # noqa: E402
 
@@ -51,14 +52,22 @@ def bench_import() -> None:
         p for p in CORPUS.rglob("*") if p.is_file() and p.name not in {"README.md", "SHA256SUMS"}
     )
     total_bytes = total_paragraphs = 0
+    per_format: dict[str, list[float]] = {}  # format -> [bytes, seconds]
     started = time.perf_counter()
     for file in files:
         data = file.read_bytes()
+        file_started = time.perf_counter()
         result = import_story_file(data, file.name)
+        seconds = time.perf_counter() - file_started
         total_bytes += len(data)
         total_paragraphs += result.paragraphs
+        figures = per_format.setdefault(result.source_format or "failed", [0, 0.0])
+        figures[0] += len(data)
+        figures[1] += seconds
         print(f"  {result.describe()}")
     elapsed = time.perf_counter() - started
+    for source_format, (size, seconds) in sorted(per_format.items()):
+        print(f"  {source_format}: {size / 1024 / 1024 / seconds:.2f} MB/s ({size / 1024:,.0f} KB)")
 
     rows = list(Paragraph.objects.values_list("chapter_id", "position", "kind", "text"))
     floor_db = sqlite3.connect(":memory:")
@@ -126,7 +135,7 @@ def chapter_with(paragraphs: list[str], title: str) -> Chapter:
 
 def spans(chapter: Chapter, count: int, length: int = 60) -> list[tuple[int, int, str]]:
     """`count` selections spread over the chapter, some overlapping their neighbours."""
-    text = ChapterText(chapter_segments(chapter, chapter.paragraphs.all())).text
+    text = chapter_text(chapter, chapter.paragraphs.all()).text
     step = (len(text) - length) // count
     result = []
     for n in range(count):
@@ -217,6 +226,7 @@ def main() -> None:
     bench_render()
     bench_annotated_render()
     bench_annotation_create()
+    bench_reanchoring()
 
 
 if __name__ == "__main__":

@@ -136,9 +136,7 @@ def _chapter(chapter: ChapterRecord, numbers: dict[int, int]) -> str:
     return "\n".join(parts)
 
 
-def _block(
-    position: int, block: Block, marks: dict, notes: dict, numbers: dict[int, int]
-) -> str:
+def _block(position: int, block: Block, marks: dict, notes: dict, numbers: dict[int, int]) -> str:
     if block.kind == SCENE_BREAK:
         return '<hr class="scene-break">'
     here = notes.get(block.key, [])
@@ -152,9 +150,11 @@ def _block(
         refs = f' <sup class="refs">{links}</sup>'
         items = "".join(_note_item(a, numbers[a.id]) for a in here)
         aside = f'<aside class="notes" aria-label="Notes"><ol>{items}</ol></aside>'
+    # Chapters are on one page: paragraph ids carry the chapter so that they stay unique.
+    paragraph_id = f"c{position}-{escape(block.key)}"
     return (
-        f'<div class="block"><div class="text"><p id="c{position}-{escape(block.key)}">{marks[block.key]}'
-        f"{refs}</p></div>{aside}</div>"
+        f'<div class="block"><div class="text"><p id="{paragraph_id}">{marks[block.key]}{refs}</p>'
+        f"</div>{aside}</div>"
     )
 
 

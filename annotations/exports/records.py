@@ -5,7 +5,7 @@ pure function that tests can feed by hand.
 """
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
@@ -113,7 +113,7 @@ class WorkRecord:
     only_chapter: int | None = None
     include_shared: bool = False
     # The filters the reader chose, in words ("tag “Lexa”"), for the export's heading.
-    filters: tuple[str, ...] = field(default=())
+    filters: tuple[str, ...] = ()
 
     @property
     def annotation_count(self) -> int:
@@ -127,11 +127,9 @@ class WorkRecord:
 
     def describe(self) -> str:
         """A one-line account of what this export holds, for its header."""
-        whose = (
-            "your annotations and the shared ones you can see"
-            if self.include_shared
-            else ("your annotations")
-        )
+        whose = "your annotations"
+        if self.include_shared:
+            whose += " and the shared ones you can see"
         scope = f"chapter {self.only_chapter}" if self.only_chapter else "the whole work"
         filters = f", only {' and '.join(self.filters)}" if self.filters else ""
         count = self.annotation_count

@@ -167,7 +167,10 @@ class ImportedAnnotation:
     def describe(self) -> str:
         words = " ".join(self.exact.split())
         quoted = words if len(words) <= 60 else f"{words[:59]}…"
-        return f"#{self.number} (chapter {self.chapter_position}, “{quoted}”)"
+        chapter = f"chapter {self.chapter_position}"
+        if self.chapter_title:
+            chapter += f" “{self.chapter_title}”"
+        return f"#{self.number} ({chapter}: “{quoted}”)"
 
 
 @dataclass(frozen=True)

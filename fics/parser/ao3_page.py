@@ -10,7 +10,7 @@ from .html_blocks import images_skipped, read_blocks
 from .html_notes import labelled_blockquotes, note_paragraphs
 from .html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
 from .language import guess_language
-from .model import ParsedChapter, ParsedWork, ParseError
+from .model import ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .plaintext import title_from_filename
 
 
@@ -82,7 +82,7 @@ def _chapter_texts(workskin: etree._Element) -> list[tuple[etree._Element, etree
     return [(chapters, child) for child in chapters if "userstuff" in classes(child)]
 
 
-def _chapter(element: etree._Element, paragraphs: list) -> ParsedChapter:
+def _chapter(element: etree._Element, paragraphs: list[ParsedParagraph]) -> ParsedChapter:
     title, before, after = "", [], []
     for preface in find_all(element, "div", css_class="preface"):
         for heading in find_all(preface, "h3", css_class="title"):

@@ -52,7 +52,8 @@ _BINARY_SIGNATURES = (
     (b"7z\xbc\xaf", "This is a compressed archive; unpack it and import the story inside."),
     (b"\x1f\x8b", "This is a compressed archive; unpack it and import the story inside."),
 )
-_MOBI = (slice(60, 68), b"BOOKMOBI")
+# Kindle books carry their type at a fixed offset, not at the start.
+_MOBI_TYPE = slice(60, 68)
 _EPUB_MIMETYPE = b"application/epub+zip"
 _SAMPLE = 20_000
 
@@ -82,7 +83,7 @@ def identify_source(data: bytes, filename: str) -> Source:
     for signature, message in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise ParseError(message)
-    if data[_MOBI[0]] == _MOBI[1]:
+    if data[_MOBI_TYPE] == b"BOOKMOBI":
         raise ParseError("This is a Kindle book (MOBI/AZW). Convert it to EPUB and import that.")
     decoded = decode_story_bytes(data)
     return Source(text_format(decoded.text, filename), decoded)

@@ -24,7 +24,7 @@ _CREDITS = re.compile(r"\A\s*(?:Produced by|Transcribed (?:from|by)|E-text prepa
 _ILLUSTRATION = re.compile(r"^[ \t]*\[Illustration", re.M)
 _BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
 _MAX_ILLUSTRATION_LENGTH = 3000
-_THE_END = re.compile(r"(?:the\s+)?end|finis", re.I)
+_THE_END = re.compile(r"(?:the\s+)?end|fin(?:is)?|ende|конец|全[书文]完|完", re.I)
 # "THE END" this close to the end of the book closes it; what follows is the printer's imprint.
 _LAST_PARAGRAPHS = 12
 _MAX_TITLE_PAGE_LINES = 4

@@ -28,8 +28,6 @@ def parse_html(text: str) -> etree._Element:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text), parser=_HTML_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         raise ParseError("This HTML file could not be read.") from None
-    if root is None:
-        raise ParseError("This HTML file could not be read.")
     return root
 
 

@@ -1,4 +1,6 @@
-"""Light Markdown handling: quote markers, heading hashes, emphasis around a whole paragraph."""
+"""Light Markdown handling: quote markers, heading hashes, emphasis around a whole paragraph.
+
+Inline emphasis inside paragraphs is `markdown_inline`'s job."""
 
 import re
 from pathlib import PurePath
@@ -8,7 +10,6 @@ MARKDOWN_SUFFIXES = {".md", ".mdwn", ".markdown", ".mkd"}
 _QUOTE_MARKER = re.compile(r"^\s*(?:> ?)+")
 _HEADING_HASHES = re.compile(r"^#{1,6}\s+")
 _EMPHASIS_DELIMITERS = ("***", "**", "*", "___", "__", "_")
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _DECORATION = "#*_ "
 
 
@@ -41,14 +42,8 @@ def strip_decoration(text: str) -> str:
     return words.strip(_DECORATION)
 
 
-def clean_paragraph(text: str, *, markdown: bool) -> str:
-    text = _HEADING_HASHES.sub("", text)
-    if markdown:
-        delimiter = _wrapping_delimiter(text)
-        if delimiter:
-            text = text[len(delimiter) : -len(delimiter)]
-        text = _ESCAPED.sub(r"\1", text)
-    return text
+def strip_heading_hashes(text: str) -> str:
+    return _HEADING_HASHES.sub("", text)
 
 
 def _wrapping_delimiter(text: str) -> str:

@@ -10,7 +10,7 @@ from .heading_lines import is_first_chapter_title
 from .headings import Heading, find_headings, markdown_title
 from .language import guess_language
 from .markdown_inline import parse_inline, plain_inline
-from .markup import clean_paragraph, is_markdown_name, strip_decoration
+from .markup import is_markdown_name, strip_decoration, strip_heading_hashes
 from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .notes import leading_note_count
 from .scene_breaks import is_scene_break_marker
@@ -162,14 +162,14 @@ def _build_chapter(
 
 def _paragraph(text: str, *, markdown: bool) -> ParsedParagraph:
     if not markdown:
-        return ParsedParagraph(ParagraphKind.TEXT, clean_paragraph(text, markdown=False))
+        return ParsedParagraph(ParagraphKind.TEXT, strip_heading_hashes(text))
     # Emphasis becomes spans over the plain words; the stored text keeps no asterisks.
-    plain, emphasis = parse_inline(clean_paragraph(text, markdown=False))
+    plain, emphasis = parse_inline(strip_heading_hashes(text))
     return ParsedParagraph(ParagraphKind.TEXT, plain, emphasis)
 
 
 def _note(text: str, *, markdown: bool) -> str:
-    plain = clean_paragraph(text, markdown=False)
+    plain = strip_heading_hashes(text)
     return plain_inline(plain) if markdown else plain
 
 

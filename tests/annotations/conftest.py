@@ -6,7 +6,7 @@ from annotations.models import Annotation
 
 def annotate(user, chapter, *, start: int, end: int, **fields) -> Annotation:
     """An annotation on the chapter's text between two code-point offsets (no emoji in fixtures)."""
-    text = services.ChapterText(services.chapter_segments(chapter, chapter.paragraphs.all())).text
+    text = services.chapter_text(chapter, chapter.paragraphs.all()).text
     return services.annotation_create(
         user=user,
         chapter=chapter,

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import Annotation, Tag
 from tests.annotations.conftest import annotate
 from tests.conftest import make_work
@@ -15,9 +16,7 @@ def create_url(chapter):
 
 
 def chapter_text(chapter):
-    from annotations.services import ChapterText, chapter_segments
-
-    return ChapterText(chapter_segments(chapter, chapter.paragraphs.all())).text
+    return services.chapter_text(chapter, chapter.paragraphs.all()).text
 
 
 def test_create_returns_the_new_chapter_text_and_panel(reader_client, chapter):

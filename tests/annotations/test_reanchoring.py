@@ -394,8 +394,10 @@ def context_confirms(old: str, anchor: Anchor, new: str, origins: list[int], at:
     for the exact search to accept the place (reanchoring.MIN_CONTEXT_AGREEMENT on one side)."""
     start, end = anchor.span.start, anchor.span.end
     before = min(MIN_CONTEXT_AGREEMENT, start)
-    prefix_survives = origins[at - before : at] == list(range(start - before, start)) and (
-        before == MIN_CONTEXT_AGREEMENT or at == start
+    prefix_survives = (
+        at >= before
+        and origins[at - before : at] == list(range(start - before, start))
+        and (before == MIN_CONTEXT_AGREEMENT or at == start)
     )
     after = min(MIN_CONTEXT_AGREEMENT, len(old) - end)
     new_end = at + end - start

@@ -215,3 +215,23 @@ def test_xss_payloads_in_notes_and_tags_execute_nothing(page, seed_work):
         hrefs = page.locator("main a").evaluate_all("links => links.map(a => a.href)")
         assert not [href for href in hrefs if href.lower().startswith("javascript:")]
     # The page fixture fails the test if any alert() ran.
+
+
+def test_reattach_an_orphan_to_a_new_selection(page, reader):
+    from fics.importing import import_story_file
+    from tests.annotations.conftest import annotate
+
+    before = b"The lamp would not light.\n\nWren tried again, every night.\n"
+    work = import_story_file(before, "lamp.txt").work
+    orphan = annotate(reader, work.chapters.get(), start=27, end=57, note="stubborn")
+    after = b"The lamp would not light.\n\nShe told it about her mother instead.\n"
+    import_story_file(after, "lamp.txt", target=work)
+
+    page.goto(f"/works/{work.pk}/chapters/1/")
+    expect(page.get_by_role("heading", name="No longer in the text")).to_be_visible()
+    select(page, "#p2", 0, end=8)
+    page.get_by_role("button", name="Re-attach to the selection").click()
+
+    expect(page.locator(f'#p2 mark[data-annotation="{orphan.pk}"]')).to_have_text("She told")
+    expect(page.get_by_role("heading", name="No longer in the text")).to_have_count(0)
+    expect(page.locator(".annotation-list .note")).to_have_text("stubborn")

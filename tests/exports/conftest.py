@@ -55,6 +55,18 @@ def make_story() -> Work:
     return work
 
 
+@pytest.fixture
+def reader(django_user_model):
+    # Without a password: hashing one is most of a test's setup, and these tests log in with
+    # force_login.
+    return django_user_model.objects.create_user(username="alice")
+
+
+@pytest.fixture
+def other_reader(django_user_model):
+    return django_user_model.objects.create_user(username="bob")
+
+
 @dataclass
 class Story:
     work: Work

@@ -2,7 +2,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.exports.helpers import export
+from annotations.models import Annotation
+from tests.exports.helpers import epub_text, export
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,20 @@ def test_another_readers_private_annotation_is_not_in_the_html(story, reader):
     assert "bobtag" not in html
     assert f'data-annotation="{story.private.pk}"' not in html
     assert f'data-annotation="{story.shared.pk}"' in html
+
+
+def test_highlights_no_longer_in_the_text_are_listed_not_marked(story, reader):
+    # As after a re-import that changed these words: the stored quote no longer matches.
+    moved = story.mine[-1]
+    Annotation.objects.filter(pk=moved.pk).update(exact="Lexa frowned")
+
+    page = Page(export(story.work, reader, "html"))
+    markdown = export(story.work, reader, "md")
+    epub = epub_text(export(story.work, reader, "epub"))
+
+    assert str(moved.pk) not in {m["data-annotation"] for m in page.all("mark")}
+    assert "Lexa frowned" in page.text
+    assert "*No longer in the text of this chapter:* [^6]" in markdown
+    assert "[^6]: > Lexa frowned" in markdown
+    assert "No longer in the text of this chapter" in epub
+    assert "<q>Lexa frowned</q>" in epub

@@ -193,3 +193,14 @@ def test_upload_without_files_explains(reader_client):
 def test_state_changing_views_refuse_get(reader_client, work):
     assert reader_client.get(reverse("work_delete", args=[work.pk])).status_code == 405
     assert Work.objects.filter(pk=work.pk).exists()
+
+
+def test_source_emphasis_is_shown_but_the_text_stays_plain(reader_client, work):
+    paragraph = work.chapters.get(position=1).paragraphs.get(position=1)
+    paragraph.emphasis = [[0, 7, "em"], [11, 20, "strong"]]
+    paragraph.save()
+
+    body = reader_client.get(reverse("chapter", args=[work.pk, 1])).content.decode()
+
+    assert "<em>Chapter</em> 1, <strong>paragraph</strong> 1." in body
+    assert paragraph.text == "Chapter 1, paragraph 1."

@@ -3,7 +3,6 @@
 import contextlib
 import functools
 import hashlib
-import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -314,10 +313,3 @@ def test_fanficfare_metadata():
             titles[0]
             == "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]"
         )
-
-
-def test_largest_file_parses_quickly():
-    data = (CORPUS / "more/hpmor-full-en.txt").read_bytes()
-    started = time.perf_counter()
-    parse_story(data, "hpmor-full-en.txt")
-    assert time.perf_counter() - started < 2

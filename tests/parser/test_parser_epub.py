@@ -21,7 +21,8 @@ PACKAGE = """<?xml version="1.0" encoding="utf-8"?>
     <dc:title>Salt and Lanterns</dc:title>
     <dc:creator>Wren Hollis</dc:creator>
     <dc:language>en</dc:language>
-    <dc:description>&lt;p&gt;Two keepers, one &lt;i&gt;very&lt;/i&gt; long winter.&lt;/p&gt;</dc:description>
+    <dc:description>&lt;p&gt;Two keepers, one &lt;i&gt;very&lt;/i&gt; long winter.&lt;/p&gt;
+    </dc:description>
     <dc:subject>Slow Burn</dc:subject>
     <dc:subject>Found Family</dc:subject>
   </metadata>

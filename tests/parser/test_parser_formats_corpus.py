@@ -203,7 +203,6 @@ def test_fanficfare_header_becomes_metadata(name):
     )
     assert work.summary.endswith('"Better than it sounds!" A span! "My first fic"')
     notes = work.chapters[0].notes_before
-    assert "Series: " + work.title[-1:] not in notes
     assert not any(note.startswith(("Rating:", "Characters:", "Category:")) for note in notes)
     assert any(note.startswith("Story URL: http://test1.com?sid=") for note in notes)
 
