@@ -37,6 +37,7 @@ tools: install
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v epubcheck >/dev/null 2>&1 || missing="$$missing epubcheck"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing Debian's$$missing for the tests"; \

@@ -32,6 +32,7 @@ from django.urls import reverse  # noqa: E402
 
 from annotations.models import Annotation  # noqa: E402
 from annotations.services import chapter_text  # noqa: E402
+from bench.export_bench import bench_exports  # noqa: E402
 from bench.reanchor_bench import bench_reanchoring  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
 from fics.models import Chapter, Paragraph, Work  # noqa: E402
@@ -227,6 +228,7 @@ def main() -> None:
     bench_annotated_render()
     bench_annotation_create()
     bench_reanchoring()
+    bench_exports()
 
 
 if __name__ == "__main__":
