@@ -28,7 +28,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py prepare_instance
 	@echo "Serving Marginalia on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 300 --access-logfile -
 
 # The test tools: a Chromium for the browser tests (the system's, else Debian's package when we
 # may install it, else Playwright's own download on machines with internet) and epubcheck, which

@@ -16,4 +16,5 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_filter = ["shared", "colour", "owner"]
     list_select_related = ["owner", "chapter__work"]
     raw_id_fields = ["chapter", "tags"]
-    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "segment", "note_html"]
+    # The note is read-only here: its HTML is rendered and sanitised only by the app's services.
+    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "segment", "note", "note_html"]

@@ -41,8 +41,8 @@ class TagForm(FirstErrorMixin, forms.ModelForm):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Tag.objects.filter(owner=self.instance.owner, name__iexact=name)
-        if clash.exclude(pk=self.instance.pk).exists():
+        others = Tag.objects.filter(owner=self.instance.owner).exclude(pk=self.instance.pk)
+        if any(tag.name.casefold() == name.casefold() for tag in others):
             raise forms.ValidationError(f"You already have a tag “{name}”: merge them instead.")
         return name
 

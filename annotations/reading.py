@@ -40,10 +40,6 @@ class HighlightFilter:
             colour=colour if colour in Colour.values else "",
         )
 
-    @property
-    def active(self) -> bool:
-        return bool(self.tag or self.kind or self.colour)
-
     def keeps(self, annotation: Annotation) -> bool:
         tags = annotation.tags.all()
         return (
@@ -54,10 +50,16 @@ class HighlightFilter:
 
 
 @dataclass
-class AnnotatedChapter:
+class ChapterBlocks:
+    """A chapter as the page draws it: notes before, the story, notes after."""
+
     notes_before: list[Block]
     story: list[Block]
     notes_after: list[Block]
+
+
+@dataclass
+class AnnotatedChapter(ChapterBlocks):
     annotations: list[Annotation]
     hidden_count: int
     reader_tags: list[Tag]
@@ -84,34 +86,13 @@ def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapte
     shown = [a for a in visible if highlight_filter.keeps(a)]
     placed, orphans = [], []
     for annotation in shown:
-        # A highlight whose words are no longer at its place (the chapter was re-imported) is
-        # listed, never drawn on the wrong words.
-        fits = text.text[annotation.start : annotation.end] == annotation.exact
-        (placed if fits and not annotation.orphaned else orphans).append(annotation)
-
-    marks = text.highlight(
-        [
-            Highlight(a.pk, Span(a.start, a.end), _css_class(a, request.user, colour_by_tag))
-            for a in placed
-        ],
-        source_styling(text, paragraphs),
-    )
-    utf16 = text.utf16_starts()
-
-    def block(key: str) -> Block:
-        return Block(key, Paragraph.Kind.TEXT, marks[key], utf16[key])
-
-    story = [
-        block(f"p{p.position}")
-        if p.kind == Paragraph.Kind.TEXT
-        else Block(f"p{p.position}", Paragraph.Kind.SCENE_BREAK)
-        for p in paragraphs
+        (placed if is_in_place(annotation, text) else orphans).append(annotation)
+    highlights = [
+        Highlight(a.pk, Span(a.start, a.end), _css_class(a, request.user, colour_by_tag))
+        for a in placed
     ]
-    before_count = len(chapter.notes_before_paragraphs)
     return AnnotatedChapter(
-        notes_before=[block(f"nb{n}") for n in range(1, before_count + 1)],
-        story=story,
-        notes_after=[block(f"na{n}") for n in range(1, len(chapter.notes_after_paragraphs) + 1)],
+        **vars(chapter_blocks(chapter, paragraphs, text, highlights)),
         annotations=placed,
         hidden_count=len(visible) - len(shown),
         reader_tags=list(Tag.objects.filter(owner=request.user)),
@@ -120,6 +101,40 @@ def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapte
         hide_shared=hide_shared,
         colour_by_tag=colour_by_tag,
         orphans=orphans,
+    )
+
+
+def is_in_place(annotation: Annotation, text: ChapterText) -> bool:
+    """Whether a highlight can be drawn where it is stored. One whose words left that place
+    (its chapter was re-imported) is listed instead, never drawn on the wrong words."""
+    stored = text.text[annotation.start : annotation.end]
+    return not annotation.orphaned and stored == annotation.exact
+
+
+def chapter_blocks(
+    chapter: Chapter,
+    paragraphs: list[Paragraph],
+    text: ChapterText | None = None,
+    highlights: list[Highlight] = (),
+) -> ChapterBlocks:
+    """The chapter's paragraphs as HTML blocks: escaped text, the source's emphasis, and the
+    highlights given (none on pages that show no annotations)."""
+    text = text or chapter_text(chapter, paragraphs)
+    marks = text.highlight(highlights, source_styling(text, paragraphs))
+    utf16 = text.utf16_starts()
+
+    def block(key: str) -> Block:
+        return Block(key, Paragraph.Kind.TEXT, marks[key], utf16[key])
+
+    return ChapterBlocks(
+        notes_before=[block(f"nb{n}") for n in range(1, len(chapter.notes_before_paragraphs) + 1)],
+        story=[
+            block(f"p{p.position}")
+            if p.kind == Paragraph.Kind.TEXT
+            else Block(f"p{p.position}", Paragraph.Kind.SCENE_BREAK)
+            for p in paragraphs
+        ],
+        notes_after=[block(f"na{n}") for n in range(1, len(chapter.notes_after_paragraphs) + 1)],
     )
 
 

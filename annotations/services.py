@@ -1,11 +1,9 @@
 """Writes that touch annotations and tags: one keyword-only function per action."""
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from annotations.anchoring import ChapterText, Quote, Segment, Span
@@ -82,11 +80,13 @@ def annotation_create(
     return annotation
 
 
-def annotations_reanchor(*, chapter: Chapter, old_text: str, new_text: ChapterText) -> Counter:
+def annotations_reanchor(
+    *, chapter: Chapter, old_text: str, new_text: ChapterText
+) -> dict[int, str]:
     """Move every annotation of a chapter whose text changed onto the new text.
 
-    Those that cannot be placed are marked orphaned, never deleted; the counts per placement
-    ("kept", "moved", "fuzzy", "orphaned") go into the import report.
+    Those that cannot be placed are marked orphaned, never deleted. Returns each annotation's
+    placement ("kept", "moved", "fuzzy", "orphaned") for the import report.
     """
     annotations = list(chapter.annotations.all())
     anchors = [
@@ -104,7 +104,7 @@ def annotations_reanchor(*, chapter: Chapter, old_text: str, new_text: ChapterTe
     Annotation.objects.bulk_update(
         annotations, ["orphaned", "start", "end", "exact", "prefix", "suffix", "segment"]
     )
-    return Counter(str(result.placement) for result in results.values())
+    return {result.id: str(result.placement) for result in results.values()}
 
 
 def annotation_update(
@@ -121,7 +121,11 @@ def annotation_update(
         annotation.note_html = render_note(note)
         annotation.shared = shared
         annotation.save(update_fields=["colour", "note", "note_html", "shared", "modified"])
-        annotation.tags.set(tags_get_or_create(user=annotation.owner, names=tag_names))
+        characters = annotation.chapter.work.characters
+        tags = tags_get_or_create(
+            user=annotation.owner, names=tag_names, known_characters=characters
+        )
+        annotation.tags.set(tags)
     return annotation
 
 
@@ -164,10 +168,8 @@ def tags_get_or_create(
     wanted.pop("", None)
     if not wanted:
         return []
-    lookup = Q()
-    for folded in wanted:
-        lookup |= Q(name__iexact=folded)
-    existing = {tag.name.casefold(): tag for tag in Tag.objects.filter(lookup, owner=user)}
+    # Compared in Python: SQLite folds only ASCII case, and "Élise" must find "élise".
+    existing = {tag.name.casefold(): tag for tag in Tag.objects.filter(owner=user)}
     tags = []
     for folded, name in wanted.items():
         tag = existing.get(folded)

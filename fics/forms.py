@@ -36,7 +36,10 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     stories = MultipleFileField(
         label="Story files",
-        help_text=f"Plain-text chapters (.txt, .md); up to {settings.MAX_UPLOAD_MB} MB each.",
-        # A missing file is reported like any other, in the results list, not as a form error.
+        help_text=(
+            "Text, Markdown, HTML (AO3, FanFiction.net) or EPUB; "
+            f"up to {settings.MAX_UPLOAD_MB} MB each."
+        ),
+        # An empty file is reported like any other failure, in the results list.
         allow_empty_file=True,
     )

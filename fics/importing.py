@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, transaction
 from django.db.models import Q
 
 from annotations.characters import detect_characters
@@ -46,7 +46,6 @@ class ImportResult:
     work: Work | None = None
     message: str = ""
     source_format: str = ""
-    size: int = 0
     paragraphs: int = 0
     # For an update: how the annotations on changed chapters fared ("kept", "moved", ...).
     reanchored: Counter = field(default_factory=Counter)
@@ -55,6 +54,12 @@ class ImportResult:
     @property
     def failed(self) -> bool:
         return self.outcome is Outcome.FAILED
+
+    @property
+    def reanchoring_summary(self) -> str:
+        labels = {"kept": "kept in place", "moved": "moved", "fuzzy": "fuzzy-matched"}
+        labels["orphaned"] = "orphaned"
+        return ", ".join(f"{self.reanchored[key]} {label}" for key, label in labels.items())
 
     def describe(self) -> str:
         if self.failed:
@@ -68,16 +73,10 @@ class ImportResult:
             f"({chapters}, {self.work.word_count:,} words, {self.source_format})"
         )
         if self.outcome is Outcome.UPDATED:
-            line += "; annotations " + describe_reanchoring(self.reanchored)
+            line += "; annotations " + self.reanchoring_summary
         if self.skipped:
             line += "; " + "; ".join(self.skipped)
         return line
-
-
-def describe_reanchoring(counts: Counter) -> str:
-    parts = ["kept in place", "moved", "fuzzy-matched", "orphaned"]
-    keys = ["kept", "moved", "fuzzy", "orphaned"]
-    return ", ".join(f"{counts[key]} {label}" for key, label in zip(keys, parts, strict=True))
 
 
 def size_limit_error(size: int) -> str:
@@ -98,7 +97,7 @@ def import_sized(
 ) -> ImportResult:
     """Import a file whose size is known before reading: a file over the limit is never read."""
     if too_large := size_limit_error(size):
-        return ImportResult(name, Outcome.FAILED, message=too_large, size=size)
+        return ImportResult(name, Outcome.FAILED, message=too_large)
     return import_story_file(read(), name, on_newer_version=on_newer_version)
 
 
@@ -108,22 +107,23 @@ def import_story_file(
     *,
     on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
     target: Work | None = None,
+    reader=None,
 ) -> ImportResult:
     """Import one file's bytes; every failure comes back as a result, never as an exception.
 
-    `target` names the work to update when the reader already chose it.
+    `target` names the work to update when the reader already chose it. The report of an update
+    counts `reader`'s own annotations only (everyone's, from the command line): other readers'
+    private notes are not theirs to count.
     """
     if too_large := size_limit_error(len(data)):
-        return ImportResult(name, Outcome.FAILED, message=too_large, size=len(data))
+        return ImportResult(name, Outcome.FAILED, message=too_large)
     content_hash = hashlib.sha256(data).hexdigest()
     if existing := Work.objects.filter(content_hash=content_hash).first():
-        return ImportResult(
-            name, Outcome.UNCHANGED, existing, source_format=existing.source_format, size=len(data)
-        )
+        return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
     try:
         parsed = parse_story(data, name)
     except ParseError as error:
-        return ImportResult(name, Outcome.FAILED, message=str(error), size=len(data))
+        return ImportResult(name, Outcome.FAILED, message=str(error))
 
     earlier = target or (
         None if on_newer_version is OnNewerVersion.ADD_AS_NEW else earlier_version(name, parsed)
@@ -135,21 +135,25 @@ def import_story_file(
             earlier,
             message="nothing changed until you choose to update it",
             source_format=parsed.source_format,
-            size=len(data),
         )
     reanchored: Counter = Counter()
-    with transaction.atomic():
-        if earlier:
-            work = Work.objects.select_for_update().get(pk=earlier.pk)
-            reanchored = _update_work(work, parsed, name=name, content_hash=content_hash)
-        else:
-            work = _create_work(parsed, name=name, content_hash=content_hash)
+    try:
+        with transaction.atomic():
+            if earlier:
+                work = Work.objects.select_for_update().get(pk=earlier.pk)
+                reanchored = _update_work(
+                    work, parsed, name=name, content_hash=content_hash, reader=reader
+                )
+            else:
+                work = _create_work(parsed, name=name, content_hash=content_hash)
+    except DataError as error:
+        # Text the database refuses (a character it cannot store): nothing was written.
+        return ImportResult(name, Outcome.FAILED, message=f"the database refused it ({error})")
     return ImportResult(
         name,
         Outcome.UPDATED if earlier else Outcome.IMPORTED,
         work,
         source_format=parsed.source_format,
-        size=len(data),
         paragraphs=sum(len(chapter.paragraphs) for chapter in parsed.chapters),
         reanchored=reanchored,
         skipped=tuple(parsed.skipped),
@@ -180,10 +184,15 @@ def _create_work(parsed: ParsedWork, *, name: str, content_hash: str) -> Work:
     return work
 
 
-def _update_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> Counter:
+def _update_work(
+    work: Work, parsed: ParsedWork, *, name: str, content_hash: str, reader
+) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
     existing = {chapter.position: chapter for chapter in work.chapters.all()}
+    counted = Annotation.objects.live()
+    if reader is not None:
+        counted = counted.filter(owner=reader)
     counts: Counter = Counter()
     new_paragraphs = []
     for position, parsed_chapter in enumerate(parsed.chapters, start=1):
@@ -200,15 +209,19 @@ def _update_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str
         new_text = chapter_text(chapter, paragraphs)
         if old_text == new_text.text and _rows(old_paragraphs) == _rows(paragraphs):
             new_paragraphs = new_paragraphs[: -len(paragraphs) or None]
-            counts["kept"] += chapter.annotations.count()
+            counts["kept"] += counted.filter(chapter=chapter).count()
             continue
         chapter.paragraphs.all().delete()
-        counts += annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
+        placements = annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
+        counts.update(
+            placements[annotation_id]
+            for annotation_id in counted.filter(chapter=chapter).values_list("pk", flat=True)
+        )
     Paragraph.objects.bulk_create(new_paragraphs, batch_size=2000)
     # Chapters this version lacks stay, with their annotations, until the reader deletes them.
-    dropped = work.chapters.filter(position__gt=len(parsed.chapters))
+    dropped = work.chapters.filter(position__gt=len(parsed.chapters), removed=False)
+    counts["kept"] += counted.filter(chapter__in=dropped).count()
     dropped.update(removed=True)
-    counts["kept"] += Annotation.objects.filter(chapter__in=dropped).count()
     _finish(work, parsed)
     return counts
 

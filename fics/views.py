@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from annotations.models import Annotation, Colour, Tag
-from annotations.reading import annotated_chapter
+from annotations.reading import annotated_chapter, chapter_blocks
 from fics.forms import UploadForm, WorkForm
 from fics.importing import (
     ImportResult,
@@ -38,7 +39,13 @@ def _get_chapter(work_pk: int, position: int) -> Chapter:
     )
 
 
+def _wants_fragment(request: HttpRequest) -> bool:
+    # htmx asks for the whole page when it restores history it has no snapshot of.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @require_GET
+@vary_on_headers("HX-Request")
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -48,7 +55,7 @@ def library(request: HttpRequest) -> HttpResponse:
     works = Work.objects.order_by(*LIBRARY_SORTS[sort])
     if query:
         works = works.filter(Q(title__icontains=query) | Q(author__icontains=query))
-    template = "library.html#work-list" if request.htmx else "library.html"
+    template = "library.html#work-list" if _wants_fragment(request) else "library.html"
     return render(request, template, {"works": works, "query": query, "sort": sort})
 
 
@@ -81,9 +88,19 @@ def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_work(pk)
+    if _others_annotated(request, Annotation.objects.filter(chapter__work=work)):
+        return redirect(work)
     work.delete()
     messages.success(request, f"“{work.title}” was removed from the library.")
     return redirect("library")
+
+
+def _others_annotated(request: HttpRequest, annotations) -> bool:
+    """Works are shared, notes are not: one reader may not delete another's annotations."""
+    if annotations.exclude(owner=request.user).exists():
+        messages.error(request, "Other readers have annotations here, so it stays.")
+        return True
+    return False
 
 
 @require_POST
@@ -91,6 +108,8 @@ def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def chapter_delete(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     """Only a chapter that a newer version of the work dropped can go, with its annotations."""
     chapter = get_object_or_404(Chapter, work=work_pk, position=position, removed=True)
+    if _others_annotated(request, chapter.annotations.all()):
+        return redirect("work", work_pk)
     chapter.delete()
     messages.success(request, f"Deleted the removed chapter “{chapter.display_title}”.")
     return redirect("work", work_pk)
@@ -100,15 +119,19 @@ def chapter_delete(request: HttpRequest, work_pk: int, position: int) -> HttpRes
 @login_required
 def work_full(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_work(pk)
-    chapters = work.chapters.prefetch_related("paragraphs")
+    chapters = [
+        (chapter, chapter_blocks(chapter, list(chapter.paragraphs.all())))
+        for chapter in work.chapters.prefetch_related("paragraphs")
+    ]
     return render(request, "work_full.html", {"work": work, "chapters": chapters})
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     chapter = _get_chapter(work_pk, position)
-    if request.htmx:
+    if _wants_fragment(request):
         return render_chapter_fragments(request, chapter)
     return render(request, "chapter.html", chapter_context(request, chapter))
 
@@ -117,14 +140,16 @@ def chapter_context(request: HttpRequest, chapter: Chapter, **extra) -> dict:
     work = chapter.work
     # The picker needs every chapter's title; the paragraphs only this chapter's.
     toc = list(work.chapters.only("work_id", "position", "title"))
+    # Positions can have gaps once a removed chapter is deleted, so neighbours go by index.
+    index = next(i for i, entry in enumerate(toc) if entry.position == chapter.position)
     reading = annotated_chapter(request, chapter)
     known = {tag.name.casefold() for tag in reading.reader_tags}
     return {
         "work": work,
         "chapter": chapter,
         "toc": toc,
-        "previous": toc[chapter.position - 2] if chapter.position > 1 else None,
-        "next": toc[chapter.position] if chapter.position < len(toc) else None,
+        "previous": toc[index - 1] if index > 0 else None,
+        "next": toc[index + 1] if index + 1 < len(toc) else None,
         "reading": reading,
         "colours": Colour.choices,
         "tag_kinds": Tag.Kind.choices,
@@ -185,7 +210,9 @@ def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         PendingUpload.objects.select_related("work"), pk=pk, owner=request.user
     )
     if request.POST.get("choice") == "update":
-        result = import_story_file(bytes(pending.data), pending.name, target=pending.work)
+        result = import_story_file(
+            bytes(pending.data), pending.name, target=pending.work, reader=request.user
+        )
     else:
         result = import_story_file(
             bytes(pending.data), pending.name, on_newer_version=OnNewerVersion.ADD_AS_NEW

@@ -26,6 +26,7 @@ from annotations.exports.records import (
     WorkRecord,
 )
 from annotations.models import Annotation, Tag
+from annotations.reading import is_in_place
 from annotations.services import chapter_segments
 from fics.models import Chapter, Paragraph, Work
 
@@ -155,10 +156,13 @@ def _chapter_record(
         ]
         + [Block(key, TEXT, AFTER, text) for key, text in texts.items() if key.startswith("na")]
     )
-    text = ChapterText(segments).text
-    records = [_annotation_record(a, reader, address, urn) for a in annotations]
-    placed = [a for a in records if text[a.start : a.end] == a.exact]
-    orphans = [a for a in records if text[a.start : a.end] != a.exact]
+    text = ChapterText(segments)
+    placed = [
+        _annotation_record(a, reader, address, urn) for a in annotations if is_in_place(a, text)
+    ]
+    orphans = [
+        _annotation_record(a, reader, address, urn) for a in annotations if not is_in_place(a, text)
+    ]
     return ChapterRecord(
         position=chapter.position,
         title=chapter.title,

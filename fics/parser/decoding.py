@@ -30,7 +30,8 @@ _MOJIBAKE_HINT = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\u2029\u000b\u000c]")
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# Control characters too: PostgreSQL refuses NUL in text, and none of them is ever story text.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,21 @@
     const end = segmentOf(range.endContainer) === last
       ? boundaryOffset(last, range.endContainer, range.endOffset)
       : Number(last.dataset.utf16) + last.textContent.length;
-    const exact = selection.toString();
+    // The quote is read from the paragraphs alone: Selection.toString() would also bring in
+    // text between them, such as an author's note's "Author's note" summary.
+    const exact = segments
+      .map((segment) => {
+        const part = document.createRange();
+        part.selectNodeContents(segment);
+        if (segment === first && segmentOf(range.startContainer) === first) {
+          part.setStart(range.startContainer, range.startOffset);
+        }
+        if (segment === last && segmentOf(range.endContainer) === last) {
+          part.setEnd(range.endContainer, range.endOffset);
+        }
+        return part.toString();
+      })
+      .join("\n\n");
     if (end <= start || !exact.trim()) return null;
     return { start, end, exact, rect: range.getBoundingClientRect() };
   }
@@ -108,6 +122,11 @@
     say("Saving…");
     try {
       const response = await fetch(url + window.location.search, { method: "POST", body, headers });
+      if (response.redirected) {
+        // The session ended: the server sent the login page. Nothing was saved.
+        say("You were logged out; log in again and redo this selection.");
+        return;
+      }
       const text = await response.text();
       if (!response.ok) {
         say(response.status === 400 ? text : "The annotation could not be saved; try again.");
@@ -327,6 +346,12 @@
       return;
     }
     send(button.dataset.reattachUrl, {});
+  });
+
+  // htmx swaps nothing for an error response: say what the server said instead.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const { status, responseText } = event.detail.xhr;
+    say(status === 400 ? responseText : "That did not work; reload the page and try again.");
   });
 
   const linked = new URLSearchParams(window.location.search).get("highlight");

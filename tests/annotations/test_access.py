@@ -124,3 +124,12 @@ def test_state_changing_requests_need_the_csrf_token(reader, own_annotation):
     assert "Please try again" in response.content.decode()
     own_annotation.refresh_from_db()
     assert own_annotation.deleted_at is None
+
+
+def test_htmx_requests_from_a_logged_out_browser_load_the_login_page_whole(client, work):
+    response = client.get(
+        work.chapters.first().get_absolute_url(), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))

@@ -99,3 +99,12 @@ def test_delete_asks_first_and_never_deletes_annotations(reader_client, own_anno
 
     assert not Tag.objects.exists()
     assert Annotation.objects.get().note == "mine"
+
+
+def test_tags_with_accented_capitals_are_found_again(reader, chapter):
+    annotate(reader, chapter, start=30, end=40, tag_names=["Élise", "Weiß"])
+
+    annotate(reader, chapter, start=55, end=65, tag_names=["élise", "WEISS"])
+
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Weiß", "Élise"]
+    assert all(tag.annotations.count() == 2 for tag in Tag.objects.all())

@@ -104,3 +104,38 @@ def test_seed_imports_with_exact_figures(corpus):
     # Author's notes stand apart from the story and out of its word count.
     story_words = sum(len(p.text.split()) for p in chapter.paragraphs.all())
     assert chapter.word_count == work.word_count == story_words
+
+
+def test_ao3_characters_and_relationships_lead_the_tag_pickers_list(corpus):
+    data = (corpus / "more" / "ao3-multichapter-en.html").read_bytes()
+
+    work = import_story_file(data, "ao3-multichapter-en.html").work
+
+    assert work.source_format == "AO3 HTML"
+    assert work.rating == "Explicit"
+    assert "Magdalena von Westfalen/Yang Wenli" in work.relationships
+    assert work.characters[:2] == ["Magdalena von Westfalen", "Yang Wenli"]
+    assert "Siegfried Kircheis" in work.characters
+
+
+def test_import_is_deterministic(corpus):
+    data = (corpus / "more" / "ffn-hp-markdown-multichapter-notes.md").read_bytes()
+
+    def rows():
+        work = Work.objects.get()
+        return [
+            (
+                c.title,
+                c.notes_before,
+                c.notes_after,
+                list(c.paragraphs.values_list("kind", "text", "emphasis")),
+            )
+            for c in work.chapters.all()
+        ]
+
+    import_story_file(data, "story.md")
+    first = rows()
+    Work.objects.all().delete()
+    import_story_file(data, "story.md")
+
+    assert rows() == first

@@ -204,3 +204,24 @@ def test_source_emphasis_is_shown_but_the_text_stays_plain(reader_client, work):
 
     assert "<em>Chapter</em> 1, <strong>paragraph</strong> 1." in body
     assert paragraph.text == "Chapter 1, paragraph 1."
+
+
+def test_a_work_with_another_readers_annotations_is_not_deleted(reader_client, other_reader, work):
+    from tests.annotations.conftest import annotate
+
+    annotate(other_reader, work.chapters.first(), start=30, end=40, note="bob's")
+
+    response = reader_client.post(reverse("work_delete", args=[work.pk]), follow=True)
+
+    assert Work.objects.filter(pk=work.pk).exists()
+    assert "Other readers have annotations here" in response.content.decode()
+
+
+def test_own_annotations_do_not_stop_a_work_being_deleted(reader_client, reader, work):
+    from tests.annotations.conftest import annotate
+
+    annotate(reader, work.chapters.first(), start=30, end=40)
+
+    reader_client.post(reverse("work_delete", args=[work.pk]))
+
+    assert not Work.objects.exists()

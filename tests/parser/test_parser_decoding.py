@@ -129,3 +129,9 @@ def test_random_text_gives_a_work_or_a_parse_error_and_nothing_else():
         text = "".join(generator.choice(alphabet) for _ in range(generator.randrange(60)))
         with contextlib.suppress(ParseError):
             parse_story(text.encode(), generator.choice(["a.txt", "b.md"]))
+
+
+def test_control_characters_never_reach_the_story():
+    work = parse_story("\ufeffA line\x00 with a NUL and a bell\x07.\n".encode("utf-16"), "x.txt")
+
+    assert work.chapters[0].paragraphs[0].text == "A line with a NUL and a bell."

@@ -1,5 +1,6 @@
 """First-run setup for `make run`: a first account and the sample story, each only once."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -31,8 +32,11 @@ class Command(BaseCommand):
         user_model.objects.create_superuser(username=username, email="", password=password)
         # Kept beside the database (git-ignored) so a closed terminal does not lock the reader out.
         credentials = settings.DATA_DIR / "first-login.txt"
-        credentials.write_text(f"username: {username}\npassword: {password}\n")
-        credentials.chmod(0o600)
+        credentials.unlink(missing_ok=True)
+        # Created private (0600) from the start: the password is never readable by others.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        with os.fdopen(os.open(credentials, flags, 0o600), "w") as file:
+            file.write(f"username: {username}\npassword: {password}\n")
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nCreated the first account. Log in with\n"
