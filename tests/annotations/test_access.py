@@ -127,9 +127,7 @@ def test_state_changing_requests_need_the_csrf_token(reader, own_annotation):
 
 
 def test_htmx_requests_from_a_logged_out_browser_load_the_login_page_whole(client, work):
-    response = client.get(
-        work.chapters.first().get_absolute_url(), headers={"HX-Request": "true"}
-    )
+    response = client.get(work.chapters.first().get_absolute_url(), headers={"HX-Request": "true"})
 
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("login"))
