@@ -56,27 +56,52 @@ def annotation_create(
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
     text = chapter_text(chapter, chapter.paragraphs.all())
-    span, quote = text.anchor_selection(utf16_start, utf16_end, exact)
+    span, _ = text.anchor_selection(utf16_start, utf16_end, exact)
     with transaction.atomic():
-        annotation = Annotation.objects.create(
-            owner=user,
+        tags = tags_get_or_create(
+            user=user, names=tag_names, kind=tag_kind, known_characters=chapter.work.characters
+        )
+        return annotation_place(
+            user=user,
             chapter=chapter,
-            start=span.start,
-            end=span.end,
-            exact=quote.exact,
-            prefix=quote.prefix,
-            suffix=quote.suffix,
-            segment=segment_at(text, span.start),
-            colour=colour if colour in Colour.values else Colour.YELLOW,
+            text=text,
+            span=span,
+            colour=colour,
             note=note,
-            note_html=render_note(note),
+            tags=tags,
             shared=shared,
         )
-        if tag_names:
-            tags = tags_get_or_create(
-                user=user, names=tag_names, kind=tag_kind, known_characters=chapter.work.characters
-            )
-            annotation.tags.set(tags)
+
+
+def annotation_place(
+    *,
+    user,
+    chapter: Chapter,
+    text: ChapterText,
+    span: Span,
+    colour: str,
+    note: str,
+    tags: Sequence[Tag],
+    shared: bool = False,
+) -> Annotation:
+    """Save an annotation on a span already anchored in the chapter's current text."""
+    quote = text.quote(span)
+    annotation = Annotation.objects.create(
+        owner=user,
+        chapter=chapter,
+        start=span.start,
+        end=span.end,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
+        segment=segment_at(text, span.start),
+        colour=colour if colour in Colour.values else Colour.YELLOW,
+        note=note,
+        note_html=render_note(note),
+        shared=shared,
+    )
+    if tags:
+        annotation.tags.set(tags)
     return annotation
 
 

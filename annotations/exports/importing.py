@@ -14,9 +14,8 @@ from django.db import transaction
 
 from annotations.anchoring import ChapterText, Quote, Span
 from annotations.exports.web_annotation import ImportedAnnotation, ImportedFile, WorkIdentity
-from annotations.models import Annotation, Colour, Tag
-from annotations.note_html import render_note
-from annotations.services import chapter_segments, segment_at, tags_get_or_create
+from annotations.models import Annotation, Tag
+from annotations.services import annotation_place, chapter_segments, tags_get_or_create
 from fics.models import Work
 
 
@@ -107,20 +106,6 @@ def _hint(annotation: ImportedAnnotation) -> Span | None:
 
 
 def _create(user, work, chapter, text: ChapterText, span: Span, imported: ImportedAnnotation):
-    quote = text.quote(span)
-    annotation = Annotation.objects.create(
-        owner=user,
-        chapter=chapter,
-        start=span.start,
-        end=span.end,
-        exact=quote.exact,
-        prefix=quote.prefix,
-        suffix=quote.suffix,
-        segment=segment_at(text, span.start),
-        colour=imported.colour if imported.colour in Colour.values else Colour.YELLOW,
-        note=imported.note,
-        note_html=render_note(imported.note),
-    )
     names_by_kind = defaultdict(list)
     for tag in imported.tags:
         names_by_kind[tag.kind if tag.kind in Tag.Kind.values else None].append(tag.name)
@@ -131,5 +116,12 @@ def _create(user, work, chapter, text: ChapterText, span: Span, imported: Import
             user=user, names=names, kind=kind, known_characters=work.characters
         )
     ]
-    if tags:
-        annotation.tags.set(tags)
+    annotation_place(
+        user=user,
+        chapter=chapter,
+        text=text,
+        span=span,
+        colour=imported.colour,
+        note=imported.note,
+        tags=tags,
+    )
