@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import DataError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from annotations.characters import detect_characters
 from annotations.models import Annotation
@@ -272,7 +272,10 @@ def _paragraphs(chapter: Chapter, parsed: ParsedChapter) -> list[Paragraph]:
 def _finish(work: Work, parsed: ParsedWork) -> None:
     """Totals and the character list, once every chapter is in place."""
     texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
-    work.word_count = sum(map(count_words, texts))
+    # Chapters were counted as they were saved; removed ones no longer count.
+    work.word_count = (
+        work.chapters.filter(removed=False).aggregate(total=Sum("word_count"))["total"] or 0
+    )
     named = parsed.characters + [
         name.strip()
         for relationship in parsed.relationships
