@@ -1,17 +1,13 @@
 """The importer against real story files from ../shared/corpus (see its README for each file)."""
 
 import contextlib
-import functools
 import hashlib
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
-from fics.parser import ParagraphKind, ParsedWork, ParseError, parse_story
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+from fics.parser import ParagraphKind, ParseError
+from tests.parser.corpus import CORPUS, parse, scene_breaks, texts
 
 if not CORPUS.is_dir():
     pytest.skip(f"story corpus not found at {CORPUS}", allow_module_level=True)
@@ -27,29 +23,6 @@ OTHER_FILES = sorted(
     for path in CORPUS.glob("*/*")
     if path.suffix not in TEXT_SUFFIXES
 )
-
-
-@functools.cache
-def parse(name: str) -> ParsedWork:
-    path = CORPUS / name
-    return parse_story(path.read_bytes(), path.name)
-
-
-def texts(work: ParsedWork) -> list[str]:
-    return [
-        paragraph.text
-        for chapter in work.chapters
-        for paragraph in chapter.paragraphs
-        if paragraph.kind == ParagraphKind.TEXT
-    ]
-
-
-def scene_breaks(work: ParsedWork) -> int:
-    return sum(
-        paragraph.kind == ParagraphKind.SCENE_BREAK
-        for chapter in work.chapters
-        for paragraph in chapter.paragraphs
-    )
 
 
 def test_corpus_files_are_the_expected_bytes():

@@ -1,13 +1,8 @@
 """Each reader against the real files of ../shared/corpus/more (see the corpus README)."""
 
-import functools
-from pathlib import Path
-
 import pytest
 
-from fics.parser import ParagraphKind, ParsedWork, parse_story
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.parser.corpus import CORPUS, parse, scene_breaks, texts
 
 if not CORPUS.is_dir():
     pytest.skip(f"story corpus not found at {CORPUS}", allow_module_level=True)
@@ -29,29 +24,6 @@ SITE_BOILERPLATE = [
 ]
 
 
-@functools.cache
-def parse(name: str) -> ParsedWork:
-    path = CORPUS / "more" / name
-    return parse_story(path.read_bytes(), path.name)
-
-
-def texts(work: ParsedWork) -> list[str]:
-    return [
-        paragraph.text
-        for chapter in work.chapters
-        for paragraph in chapter.paragraphs
-        if paragraph.kind == ParagraphKind.TEXT
-    ]
-
-
-def scene_breaks(work: ParsedWork) -> int:
-    return sum(
-        paragraph.kind == ParagraphKind.SCENE_BREAK
-        for chapter in work.chapters
-        for paragraph in chapter.paragraphs
-    )
-
-
 @pytest.mark.parametrize(
     ("name", "source_format"),
     [
@@ -69,7 +41,7 @@ def scene_breaks(work: ParsedWork) -> int:
     ],
 )
 def test_source_format_names_the_reader(name, source_format):
-    assert parse(name).source_format == source_format
+    assert parse("more/" + name).source_format == source_format
 
 
 @pytest.mark.parametrize(
@@ -85,14 +57,14 @@ def test_source_format_names_the_reader(name, source_format):
     ],
 )
 def test_no_site_boilerplate_in_the_story_text(name):
-    work = parse(name)
+    work = parse("more/" + name)
     for text in texts(work):
         assert not [phrase for phrase in SITE_BOILERPLATE if phrase in text], text
         assert text == text.strip() and "\n" not in text
 
 
 def test_ao3_oneshot():
-    work = parse("ao3-oneshot-en.html")
+    work = parse("more/ao3-oneshot-en.html")
     assert work.title == (
         "A Funeral Shroud for Laertes - A Preface to the Third Edition of A Wheel Inside a Wheel"
     )
@@ -113,7 +85,7 @@ def test_ao3_oneshot():
 
 
 def test_ao3_oneshot_keeps_emphasis_as_spans():
-    work = parse("ao3-oneshot-en.html")
+    work = parse("more/ao3-oneshot-en.html")
     paragraph = next(
         text for text in work.chapters[0].paragraphs if "third edition of" in text.text
     )
@@ -124,7 +96,7 @@ def test_ao3_oneshot_keeps_emphasis_as_spans():
 
 
 def test_ao3_multichapter():
-    work = parse("ao3-multichapter-en.html")
+    work = parse("more/ao3-multichapter-en.html")
     assert work.title == "And the Big Wheel Keep On Turning (Neon Burning Up Above)"
     assert work.rating == "Explicit"
     assert work.warnings == ["Creator Chose Not To Use Archive Warnings"]
@@ -146,7 +118,7 @@ def test_ao3_multichapter():
 
 
 def test_ao3_multichapter_chapter_notes_and_text():
-    first, second, third = parse("ao3-multichapter-en.html").chapters
+    first, second, third = parse("more/ao3-multichapter-en.html").chapters
     assert first.notes_before[0].startswith("This chapter takes place immediately following")
     assert first.notes_before[1].startswith("This chapter is a birthday gift for Em")
     assert first.notes_after[0] == 'From "September 1, 1939" by W.H. Auden'
@@ -163,7 +135,7 @@ def test_ao3_multichapter_chapter_notes_and_text():
 
 
 def test_ffn_saved_page():
-    work = parse("ffn-saved-page-metropolitan-man-ch1.html")
+    work = parse("more/ffn-saved-page-metropolitan-man-ch1.html")
     assert (work.title, work.author, work.fandom) == (
         "The Metropolitan Man",
         "alexanderwales",
@@ -189,7 +161,7 @@ def test_ffn_saved_page():
     "name", ["fanficfare-output-nowrap.txt", "fanficfare-output-wrapped-crlf.txt"]
 )
 def test_fanficfare_header_becomes_metadata(name):
-    work = parse(name)
+    work = parse("more/" + name)
     assert work.rating == "Tweenie"
     assert work.warnings == ["Swearing", "Violence"]
     assert work.characters == ["Bob Smith", "Fred Smythe", "George Johnson"]
@@ -211,7 +183,7 @@ def test_fanficfare_header_becomes_metadata(name):
     "name", ["fanficfare-output-nowrap.txt", "fanficfare-output-wrapped-crlf.txt"]
 )
 def test_fanficfare_end_file_is_not_story_text(name):
-    work = parse(name)
+    work = parse("more/" + name)
     last = work.chapters[-1]
     assert last.title == "Chapter 8"
     assert last.paragraphs[-1].text.startswith('"Lorem ipsum dolor sit amet", consectetur')
@@ -219,14 +191,14 @@ def test_fanficfare_end_file_is_not_story_text(name):
 
 
 def test_gutenberg_text_metadata_from_the_title_page():
-    work = parse("gutenberg-pride-prejudice-crlf.txt")
+    work = parse("more/gutenberg-pride-prejudice-crlf.txt")
     assert (work.title, work.author, work.language) == ("Pride and Prejudice", "Jane Austen", "en")
     assert len(work.chapters) == 61
     assert work.skipped == ["162 images skipped"]
 
 
 def test_gutenberg_text_leaves_out_captions_and_the_printers_imprint():
-    work = parse("gutenberg-pride-prejudice-crlf.txt")
+    work = parse("more/gutenberg-pride-prejudice-crlf.txt")
     story = texts(work)
     assert not [text for text in story if "Copyright 1894" in text or "Illustration" in text]
     assert not [text for text in story if text == "]"]
@@ -235,7 +207,7 @@ def test_gutenberg_text_leaves_out_captions_and_the_printers_imprint():
 
 
 def test_gutenberg_epub():
-    work = parse("gutenberg-alice.epub")
+    work = parse("more/gutenberg-alice.epub")
     assert (work.title, work.author, work.language) == (
         "Alice's Adventures in Wonderland",
         "Lewis Carroll",
@@ -262,7 +234,7 @@ def test_gutenberg_epub():
 
 
 def test_gutenberg_epub_italics_are_spans():
-    paragraph = parse("gutenberg-alice.epub").chapters[0].paragraphs[2]
+    paragraph = parse("more/gutenberg-alice.epub").chapters[0].paragraphs[2]
     assert paragraph.text.startswith("There was nothing so very remarkable in that;")
     assert [paragraph.text[span.start : span.end] for span in paragraph.emphasis][:3] == [
         "very",
@@ -272,7 +244,7 @@ def test_gutenberg_epub_italics_are_spans():
 
 
 def test_markdown_corpus_keeps_emphasis_without_asterisks():
-    work = parse("ffn-hp-markdown-multichapter-notes.md")
+    work = parse("more/ffn-hp-markdown-multichapter-notes.md")
     first = work.chapters[0].paragraphs[0]
     assert first.text == "July 8, 1899"
     assert {span.style for span in first.emphasis} == {"em", "strong"}
