@@ -47,7 +47,7 @@ def detect_characters(
         (count, word)
         for word, count in mid_sentence_capitalised.items()
         if count >= min_count
-        and word.lower() not in NOT_NAMES
+        and word.lower().replace("’", "'") not in NOT_NAMES
         and lower_case[word.lower()] * 10 < count
     ]
     return [word for count, word in sorted(names, key=lambda item: (-item[0], item[1]))][:limit]

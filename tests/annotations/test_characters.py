@@ -27,3 +27,9 @@ def test_seed_characters(corpus):
     text = (corpus / "seeds" / "000_a26875ee43b0d3ac.txt").read_text().splitlines()
 
     assert detect_characters(text)[:3] == ["Clarke", "Lexa", "Bellamy"]
+
+
+def test_curly_apostrophe_contractions_are_not_names():
+    text = ["Then she said, I’m fine, and I’m here, and I’m staying, Clarke."] * 2
+
+    assert "I’m" not in detect_characters(text)
