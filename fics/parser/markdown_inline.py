@@ -5,6 +5,7 @@ star, and a delimiter that finds no partner stays in the text as written.
 """
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -13,7 +14,8 @@ from .model import Emphasis, EmphasisStyle
 
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
-_ESCAPABLE = set("\\`*_{}[]()#+-.!>~|")
+# CommonMark lets a backslash escape any ASCII punctuation ("\\@name" is "@name").
+_ESCAPABLE = set(string.punctuation)
 _DELIMITERS = "*_"
 
 

@@ -116,3 +116,11 @@ def test_inline_markdown(markdown, plain, spans):
 def test_broken_front_matter_is_left_as_text():
     work = parse_story(b"---\n: : [unclosed\n---\n\nThe story starts here.", "story.md")
     assert work.chapters[0].paragraphs[-1].text == "The story starts here."
+
+
+def test_backslash_escapes_any_ascii_punctuation():
+    work = parse_story(b"# T\n\nFollow \\@ACI_100 and \\*stars\\*, or *not*.\n", "x.md")
+
+    paragraph = work.chapters[0].paragraphs[0]
+    assert paragraph.text == "Follow @ACI_100 and *stars*, or not."
+    assert [(e.start, e.end) for e in paragraph.emphasis] == [(32, 35)]
