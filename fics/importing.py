@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import DataError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from annotations.characters import detect_characters
@@ -146,6 +146,10 @@ def import_story_file(
                 )
             else:
                 work = _create_work(parsed, name=name, content_hash=content_hash)
+    except IntegrityError:
+        # The same file was imported by someone else a moment ago.
+        existing = Work.objects.get(content_hash=content_hash)
+        return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
     except DataError as error:
         # Text the database refuses (a character it cannot store): nothing was written.
         return ImportResult(name, Outcome.FAILED, message=f"the database refused it ({error})")

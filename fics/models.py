@@ -18,8 +18,9 @@ class Work(models.Model):
     source_name = models.CharField(
         max_length=255, blank=True, db_index=True, help_text="File name it was imported from."
     )
-    # sha256 of the imported bytes: the same file imported twice is recognised and left alone.
-    content_hash = models.CharField(max_length=64, db_index=True)
+    # sha256 of the imported bytes: the same file imported twice is recognised and left alone,
+    # even when two readers upload it at the same moment (the database keeps it unique).
+    content_hash = models.CharField(max_length=64, unique=True)
     source_format = models.CharField(max_length=40, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)

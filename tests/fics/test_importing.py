@@ -139,3 +139,22 @@ def test_import_is_deterministic(corpus):
     import_story_file(data, "story.md")
 
     assert rows() == first
+
+
+def test_a_file_imported_meanwhile_by_someone_else_is_unchanged(monkeypatch):
+    first = import_story_file(STORY, "quiet-night.txt").work
+    # As if the other import committed between our check and our write.
+    real_filter = Work.objects.filter
+    monkeypatch.setattr(
+        Work.objects,
+        "filter",
+        lambda *args, **kwargs: (
+            Work.objects.none() if "content_hash" in kwargs else real_filter(*args, **kwargs)
+        ),
+    )
+
+    result = import_story_file(STORY, "copy.txt", on_newer_version=OnNewerVersion.ADD_AS_NEW)
+
+    assert result.outcome is Outcome.UNCHANGED
+    assert result.work == first
+    assert Work.objects.count() == 1
