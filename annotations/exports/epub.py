@@ -20,7 +20,6 @@ from io import BytesIO
 import lxml.html
 from lxml import etree
 
-from annotations.anchoring import Highlight, Span
 from annotations.exports.html import COLOURS
 from annotations.exports.records import (
     AFTER,
@@ -182,9 +181,7 @@ def _title_page(work: WorkRecord, language: str) -> str:
 
 
 def _chapter_page(chapter: ChapterRecord, language: str, numbers: dict[int, int]) -> str:
-    marks = chapter.text.highlight(
-        [Highlight(a.id, Span(a.start, a.end), _mark_class(a)) for a in chapter.annotations]
-    )
+    marks = chapter.marked_html()
     notes = chapter.notes_by_segment()
 
     def blocks(part: str) -> str:
@@ -251,7 +248,3 @@ def _as_xhtml(note_html: str) -> str:
         else:
             parts.append(etree.tostring(fragment, method="xml", encoding="unicode"))
     return "".join(parts)
-
-
-def _mark_class(annotation: AnnotationRecord) -> str:
-    return f"hl-{annotation.colour}" + ("" if annotation.own else " hl-shared")

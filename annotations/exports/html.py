@@ -10,7 +10,6 @@ screens and in print the same notes follow the paragraph as footnotes.
 
 from html import escape
 
-from annotations.anchoring import Highlight, Span
 from annotations.exports.records import (
     AFTER,
     BEFORE,
@@ -108,9 +107,7 @@ def export_html(work: WorkRecord) -> str:
 
 
 def _chapter(chapter: ChapterRecord, numbers: dict[int, int]) -> str:
-    marks = chapter.text.highlight(
-        [Highlight(a.id, Span(a.start, a.end), _mark_class(a)) for a in chapter.annotations]
-    )
+    marks = chapter.marked_html()
     notes = chapter.notes_by_segment()
 
     def blocks(part: str) -> str:
@@ -174,7 +171,3 @@ def _note_item(annotation: AnnotationRecord, number: int, *, quote: bool = False
         parts.append(f'<div class="note">{annotation.note_html}</div>')
     parts.append(f"{back}</li>")
     return "".join(parts)
-
-
-def _mark_class(annotation: AnnotationRecord) -> str:
-    return f"hl-{annotation.colour}" + ("" if annotation.own else " hl-shared")

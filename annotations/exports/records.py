@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from annotations.anchoring import ChapterText, Segment
+from annotations.anchoring import ChapterText, Highlight, Segment, Span
 
 TEXT = "text"
 SCENE_BREAK = "break"
@@ -82,6 +82,18 @@ class ChapterRecord:
 
     def blocks_in(self, part: str) -> list[Block]:
         return [block for block in self.blocks if block.part == part]
+
+    def marked_html(self) -> dict[str, str]:
+        """Segment key → its text as escaped HTML with the highlights as coloured <mark>s
+        (class "hl-{colour}", plus "hl-shared" for another reader's)."""
+        return self.text.highlight(
+            [
+                Highlight(
+                    a.id, Span(a.start, a.end), f"hl-{a.colour}" + ("" if a.own else " hl-shared")
+                )
+                for a in self.annotations
+            ]
+        )
 
     def notes_by_segment(self) -> dict[str, list[AnnotationRecord]]:
         """Segment key → the annotations whose last character is in it, in footnote order:
