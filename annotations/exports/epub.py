@@ -20,12 +20,9 @@ from io import BytesIO
 import lxml.html
 from lxml import etree
 
-from annotations.exports.html import COLOURS
+from annotations.exports.html import COLOURS, chapter_body
 from annotations.exports.records import (
-    AFTER,
-    BEFORE,
     SCENE_BREAK,
-    STORY,
     AnnotationRecord,
     Block,
     ChapterRecord,
@@ -183,17 +180,8 @@ def _title_page(work: WorkRecord, language: str) -> str:
 def _chapter_page(chapter: ChapterRecord, language: str, numbers: dict[int, int]) -> str:
     marks = chapter.marked_html()
     notes = chapter.notes_by_segment()
-
-    def blocks(part: str) -> str:
-        return "\n".join(_block(b, marks, notes, numbers) for b in chapter.blocks_in(part))
-
     parts = [f"<h2>{escape(chapter.display_title)}</h2>"]
-    for part in (BEFORE, STORY, AFTER):
-        if part == STORY:
-            parts.append(blocks(part))
-        elif chapter.blocks_in(part):
-            label = '<p class="label">Author\'s note</p>'
-            parts.append(f'<div class="authors-note">{label}\n{blocks(part)}</div>')
+    parts += chapter_body(chapter, lambda block: _block(block, marks, notes, numbers))
     if chapter.orphans:
         refs = " ".join(_noteref(numbers[a.id]) for a in chapter.orphans)
         parts.append(f"<p><em>No longer in the text of this chapter:</em> {refs}</p>")

@@ -8,6 +8,7 @@ was saved. On wide screens the notes stand in the margin beside their paragraph;
 screens and in print the same notes follow the paragraph as footnotes.
 """
 
+from collections.abc import Callable
 from html import escape
 
 from annotations.exports.records import (
@@ -109,20 +110,11 @@ def export_html(work: WorkRecord) -> str:
 def _chapter(chapter: ChapterRecord, numbers: dict[int, int]) -> str:
     marks = chapter.marked_html()
     notes = chapter.notes_by_segment()
-
-    def blocks(part: str) -> str:
-        return "\n".join(
-            _block(chapter.position, b, marks, notes, numbers) for b in chapter.blocks_in(part)
-        )
-
     parts = [f'<section class="chapter" id="chapter-{chapter.position}">']
     parts.append(f"<h2>{escape(chapter.display_title)}</h2>")
-    for part in (BEFORE, STORY, AFTER):
-        if part == STORY:
-            parts.append(blocks(part))
-        elif chapter.blocks_in(part):
-            label = '<p class="label">Author\'s note</p>'
-            parts.append(f'<div class="authors-note">{label}\n{blocks(part)}</div>')
+    parts += chapter_body(
+        chapter, lambda block: _block(chapter.position, block, marks, notes, numbers)
+    )
     if chapter.orphans:
         items = "".join(_note_item(a, numbers[a.id], quote=True) for a in chapter.orphans)
         parts.append(
@@ -131,6 +123,20 @@ def _chapter(chapter: ChapterRecord, numbers: dict[int, int]) -> str:
         )
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def chapter_body(chapter: ChapterRecord, render_block: Callable[[Block], str]) -> list[str]:
+    """The chapter in reading order, its author's notes boxed and labelled apart from the story:
+    the same in the HTML file and in each EPUB page, only the paragraphs' markup differs."""
+    parts = []
+    for part in (BEFORE, STORY, AFTER):
+        blocks = "\n".join(render_block(block) for block in chapter.blocks_in(part))
+        if part == STORY:
+            parts.append(blocks)
+        elif blocks:
+            label = '<p class="label">Author\'s note</p>'
+            parts.append(f'<div class="authors-note">{label}\n{blocks}</div>')
+    return parts
 
 
 def _block(position: int, block: Block, marks: dict, notes: dict, numbers: dict[int, int]) -> str:
