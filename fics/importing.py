@@ -207,20 +207,18 @@ def _update_work(
         chapter.removed = False
         chapter.save()
         paragraphs = _paragraphs(chapter, parsed_chapter)
+        if old_paragraphs is not None:
+            new_text = chapter_text(chapter, paragraphs)
+            if old_text == new_text.text and _rows(old_paragraphs) == _rows(paragraphs):
+                counts["kept"] += counted.filter(chapter=chapter).count()
+                continue
+            chapter.paragraphs.all().delete()
+            placements = annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
+            counts.update(
+                placements[annotation_id]
+                for annotation_id in counted.filter(chapter=chapter).values_list("pk", flat=True)
+            )
         new_paragraphs += paragraphs
-        if old_paragraphs is None:
-            continue
-        new_text = chapter_text(chapter, paragraphs)
-        if old_text == new_text.text and _rows(old_paragraphs) == _rows(paragraphs):
-            new_paragraphs = new_paragraphs[: -len(paragraphs) or None]
-            counts["kept"] += counted.filter(chapter=chapter).count()
-            continue
-        chapter.paragraphs.all().delete()
-        placements = annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
-        counts.update(
-            placements[annotation_id]
-            for annotation_id in counted.filter(chapter=chapter).values_list("pk", flat=True)
-        )
     Paragraph.objects.bulk_create(new_paragraphs, batch_size=2000)
     # Chapters this version lacks stay, with their annotations, until the reader deletes them.
     dropped = work.chapters.filter(position__gt=len(parsed.chapters), removed=False)
