@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from annotations.characters import detect_characters
+from fics.parser.characters import detect_characters
 from annotations.models import Annotation
 from annotations.services import annotations_reanchor, chapter_text
 from fics.models import Chapter, Paragraph, Work
