@@ -47,7 +47,10 @@ tools: install
 test: install tools
 	$(PY) -m pytest
 
+# wrk drives the serving benchmark (bench/serving_bench.py falls back to Python threads without it).
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 	$(PY) bench/run.py
 
 lint: install

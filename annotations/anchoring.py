@@ -15,7 +15,7 @@ Pure Python, no Django: everything is tested without a database.
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -195,9 +195,14 @@ class ChapterText:
         return Span(best, best + len(quote.exact))
 
     def highlight(
-        self, highlights: Sequence[Highlight], styling: Sequence[Styling] = ()
+        self,
+        highlights: Sequence[Highlight],
+        styling: Sequence[Styling] = (),
+        keys: Collection[str] | None = None,
     ) -> dict[str, str]:
-        """Each segment's text as HTML, escaped, with the highlights drawn as <mark> elements.
+        """Each segment's text as HTML, escaped, with the highlights drawn as <mark> elements;
+        only the segments named in `keys` when given (the others are not drawn at all, yet each
+        mark comes out exactly as a whole drawing would have it).
 
         A highlight becomes one or more
         `<mark class="hl {css_class}" data-annotation="{id}">…</mark>`; it is cut where it
@@ -232,6 +237,10 @@ class ChapterText:
                 reaching.append(ranked[next_ranked])
                 next_ranked += 1
             reaching = [h for h in reaching if h.span.end > start]
+            if keys is not None and segment.key not in keys:
+                # Not drawn; its marks would have been the first of these highlights.
+                first_drawn.update(h.annotation_id for h in reaching if isinstance(h, Highlight))
+                continue
             touching = sorted(reaching, key=_nesting_rank)
             rendered[segment.key] = self._segment_html(start, end, touching, first_drawn)
         return rendered

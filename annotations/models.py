@@ -28,6 +28,7 @@ class Tag(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     colour = models.CharField(max_length=10, choices=Colour.choices, default=Colour.BLUE)
     created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind", Lower("name")]
@@ -100,3 +101,9 @@ class Annotation(models.Model):
     def get_absolute_url(self) -> str:
         chapter_url = reverse("chapter", args=[self.chapter.work_id, self.chapter.position])
         return f"{chapter_url}?highlight={self.pk}#{self.segment}"
+
+    def is_in_place(self, text) -> bool:
+        """Whether the highlight can be drawn where it is stored in `text` (the chapter's
+        ChapterText). One whose words left that place (its chapter was re-imported) is listed
+        instead, never drawn on the wrong words."""
+        return not self.orphaned and text.text[self.start : self.end] == self.exact

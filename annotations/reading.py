@@ -1,29 +1,25 @@
-"""What the chapter page needs to show a reader's highlights: a fixed number of queries."""
+"""What one reader sees of a chapter: their highlights and the shared ones, filtered as asked.
 
-from dataclasses import dataclass, field
+Everything the chapter page shows of annotations is read here in a fixed number of queries; the
+page itself (annotations.chapter_page) caches what it draws from this under `fingerprint`.
+"""
 
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
-from annotations.anchoring import ChapterText, Highlight, Span, Styling
+from annotations.anchoring import Highlight, Span
+from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.models import Annotation, Colour, Tag
-from annotations.services import chapter_text
-from fics.models import Chapter, Paragraph
+from fics.models import Chapter
 
 HIDE_SHARED = "hide_shared"
 COLOUR_BY_TAG = "colour_by_tag"
 
 
 @dataclass(frozen=True)
-class Block:
-    """One paragraph as the page draws it."""
-
-    key: str
-    kind: str
-    html: str = ""
-    utf16_start: int = 0
-
-
-@dataclass
 class HighlightFilter:
     tag: int | None = None
     kind: str = ""
@@ -49,112 +45,97 @@ class HighlightFilter:
         )
 
 
+@dataclass(frozen=True)
+class ReadingState:
+    """Who reads, and how they asked to see the highlights."""
+
+    reader: object
+    hide_shared: bool = False
+    colour_by_tag: bool = False
+    filter: HighlightFilter = HighlightFilter()
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> "ReadingState":
+        return cls(
+            reader=request.user,
+            hide_shared=bool(request.session.get(HIDE_SHARED)),
+            colour_by_tag=bool(request.session.get(COLOUR_BY_TAG)),
+            filter=HighlightFilter.from_query(request.GET),
+        )
+
+    def cache_key(self) -> tuple:
+        return (self.reader.pk, self.hide_shared, self.colour_by_tag, self.filter)
+
+    def visible(self, chapter: Chapter):
+        return Annotation.objects.visible_to(
+            self.reader, include_shared=not self.hide_shared
+        ).filter(chapter=chapter)
+
+    def highlight(self, annotation: Annotation) -> Highlight:
+        colour = annotation.colour
+        tags = annotation.tags.all()
+        if self.colour_by_tag and tags:
+            colour = tags[0].colour
+        css_class = f"hl-{colour}"
+        if annotation.owner_id != self.reader.pk:
+            css_class += " hl-shared"
+        return Highlight(annotation.pk, Span(annotation.start, annotation.end), css_class)
+
+
+def fingerprint(state: ReadingState, chapter: Chapter) -> str:
+    """Changes whenever anything the reader sees of annotations on this chapter changes: an
+    annotation's every change raises its `modified` (tag changes too, see services), a
+    deletion takes it out of the list, and the reader's own tags are counted."""
+    visible = list(state.visible(chapter).order_by("pk").values_list("pk", "modified"))
+    tags = Tag.objects.filter(owner=state.reader).aggregate(count=Count("pk"), last=Max("modified"))
+    return hashlib.sha256(repr((visible, tags)).encode()).hexdigest()
+
+
 @dataclass
-class ChapterBlocks:
-    """A chapter as the page draws it: notes before, the story, notes after."""
-
-    notes_before: list[Block]
-    story: list[Block]
-    notes_after: list[Block]
-
-
-@dataclass
-class AnnotatedChapter(ChapterBlocks):
+class AnnotatedChapter:
+    source: ChapterSource
+    # Text block key → its HTML with the reader's highlights.
+    drawn: dict[str, str]
     annotations: list[Annotation]
+    orphans: list[Annotation]
     hidden_count: int
     reader_tags: list[Tag]
-    characters: list[str]
-    filter: HighlightFilter
-    hide_shared: bool
-    colour_by_tag: bool
-    orphans: list[Annotation] = field(default_factory=list)
+    state: ReadingState
 
 
-def annotated_chapter(request: HttpRequest, chapter: Chapter) -> AnnotatedChapter:
-    paragraphs = list(chapter.paragraphs.all())
-    text = chapter_text(chapter, paragraphs)
-    hide_shared = bool(request.session.get(HIDE_SHARED))
-    colour_by_tag = bool(request.session.get(COLOUR_BY_TAG))
-    highlight_filter = HighlightFilter.from_query(request.GET)
-
-    visible = list(
-        Annotation.objects.visible_to(request.user, include_shared=not hide_shared)
-        .filter(chapter=chapter)
-        .select_related("owner")
-        .prefetch_related("tags")
-    )
-    shown = [a for a in visible if highlight_filter.keeps(a)]
-    placed, orphans = [], []
-    for annotation in shown:
-        (placed if is_in_place(annotation, text) else orphans).append(annotation)
-    highlights = [
-        Highlight(a.pk, Span(a.start, a.end), _css_class(a, request.user, colour_by_tag))
-        for a in placed
-    ]
+def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter:
+    source = chapter_source(chapter)
+    visible = list(state.visible(chapter).select_related("owner").prefetch_related("tags"))
+    shown = [a for a in visible if state.filter.keeps(a)]
+    placed = [a for a in shown if a.is_in_place(source.text)]
+    orphans = [a for a in shown if not a.is_in_place(source.text)]
     return AnnotatedChapter(
-        **vars(chapter_blocks(chapter, paragraphs, text, highlights)),
+        source=source,
+        drawn=source.draw([state.highlight(a) for a in placed]),
         annotations=placed,
-        hidden_count=len(visible) - len(shown),
-        reader_tags=list(Tag.objects.filter(owner=request.user)),
-        characters=chapter.work.characters,
-        filter=highlight_filter,
-        hide_shared=hide_shared,
-        colour_by_tag=colour_by_tag,
         orphans=orphans,
+        hidden_count=len(visible) - len(shown),
+        reader_tags=list(Tag.objects.filter(owner=state.reader)),
+        state=state,
     )
 
 
-def is_in_place(annotation: Annotation, text: ChapterText) -> bool:
-    """Whether a highlight can be drawn where it is stored. One whose words left that place
-    (its chapter was re-imported) is listed instead, never drawn on the wrong words."""
-    stored = text.text[annotation.start : annotation.end]
-    return not annotation.orphaned and stored == annotation.exact
-
-
-def chapter_blocks(
-    chapter: Chapter,
-    paragraphs: list[Paragraph],
-    text: ChapterText | None = None,
-    highlights: list[Highlight] = (),
-) -> ChapterBlocks:
-    """The chapter's paragraphs as HTML blocks: escaped text, the source's emphasis, and the
-    highlights given (none on pages that show no annotations)."""
-    text = text or chapter_text(chapter, paragraphs)
-    marks = text.highlight(highlights, source_styling(text, paragraphs))
-    utf16 = text.utf16_starts()
-
-    def block(key: str) -> Block:
-        return Block(key, Paragraph.Kind.TEXT, marks[key], utf16[key])
-
-    return ChapterBlocks(
-        notes_before=[block(f"nb{n}") for n in range(1, len(chapter.notes_before_paragraphs) + 1)],
-        story=[
-            block(f"p{p.position}")
-            if p.kind == Paragraph.Kind.TEXT
-            else Block(f"p{p.position}", Paragraph.Kind.SCENE_BREAK)
-            for p in paragraphs
-        ],
-        notes_after=[block(f"na{n}") for n in range(1, len(chapter.notes_after_paragraphs) + 1)],
-    )
-
-
-def source_styling(text: ChapterText, paragraphs: list[Paragraph]) -> list[Styling]:
-    """The paragraphs' own italics and bold, moved from paragraph to chapter-text offsets."""
-    starts = text.segment_starts()
-    return [
-        Styling(Span(starts[key] + start, starts[key] + end), style)
-        for paragraph in paragraphs
-        if paragraph.emphasis and (key := f"p{paragraph.position}") in starts
-        for start, end, style in paragraph.emphasis
+def redrawn_blocks(state: ReadingState, chapter: Chapter, spans: list[Span]) -> dict[str, str]:
+    """The HTML of the blocks these spans touch, with every highlight the reader sees there:
+    what a change to an annotation over these spans changes on the page."""
+    source = chapter_source(chapter)
+    keys = source.keys_touching(spans)
+    if not keys:
+        return {}
+    starts = source.text.segment_starts()
+    first = min(starts[key] for key in keys)
+    last = max(starts[key] + len(source.text.segments[i].text) for i, key in _indexed(source, keys))
+    nearby = state.visible(chapter).filter(start__lt=last, end__gt=first).prefetch_related("tags")
+    highlights = [
+        state.highlight(a) for a in nearby if state.filter.keeps(a) and a.is_in_place(source.text)
     ]
+    return source.draw(highlights, keys)
 
 
-def _css_class(annotation: Annotation, user, colour_by_tag: bool) -> str:
-    colour = annotation.colour
-    tags = annotation.tags.all()
-    if colour_by_tag and tags:
-        colour = tags[0].colour
-    classes = [f"hl-{colour}"]
-    if annotation.owner_id != user.pk:
-        classes.append("hl-shared")
-    return " ".join(classes)
+def _indexed(source: ChapterSource, keys: set[str]):
+    return [(i, s.key) for i, s in enumerate(source.text.segments) if s.key in keys]

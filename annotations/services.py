@@ -6,29 +6,14 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.anchoring import ChapterText, Quote, Segment, Span
+from annotations.anchoring import ChapterText, Quote, Span
+from annotations.chapter_layout import chapter_text
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
-from fics.models import Chapter, Paragraph
+from fics.models import Chapter
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
-
-
-def chapter_segments(chapter: Chapter, paragraphs: Iterable[Paragraph]) -> list[Segment]:
-    """The chapter as anchoring sees it: notes before, story paragraphs, notes after."""
-    before = [Segment(f"nb{n}", text) for n, text in enumerate(chapter.notes_before_paragraphs, 1)]
-    story = [
-        Segment(f"p{paragraph.position}", paragraph.text)
-        for paragraph in paragraphs
-        if paragraph.kind == Paragraph.Kind.TEXT
-    ]
-    after = [Segment(f"na{n}", text) for n, text in enumerate(chapter.notes_after_paragraphs, 1)]
-    return before + story + after
-
-
-def chapter_text(chapter: Chapter, paragraphs: Iterable[Paragraph]) -> ChapterText:
-    return ChapterText(chapter_segments(chapter, paragraphs))
 
 
 def segment_at(text: ChapterText, offset: int) -> str:
@@ -205,11 +190,24 @@ def tags_get_or_create(
     return tags
 
 
+def tag_touch_annotations(*, tag: Tag) -> None:
+    """A tag's name, colour or kind shows on its annotations: mark them changed, so that no page
+    cached under their `modified` shows the old tag (annotations.reading.fingerprint)."""
+    Annotation.objects.filter(tags=tag).update(modified=timezone.now())
+
+
+def tag_delete(*, tag: Tag) -> None:
+    with transaction.atomic():
+        tag_touch_annotations(tag=tag)
+        tag.delete()
+
+
 def tag_merge(*, source: Tag, into: Tag) -> None:
     """Give `into` every annotation of `source`, then drop `source`; no annotation is lost."""
     if source.pk == into.pk:
         return
     with transaction.atomic():
+        tag_touch_annotations(tag=source)
         through = Annotation.tags.through
         already = through.objects.filter(tag=into).values("annotation_id")
         through.objects.filter(tag=source).exclude(annotation_id__in=already).update(tag=into)

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from annotations import views
+from annotations import reader_views, tag_views, views
 
 urlpatterns = [
+    path("works/<int:pk>/read/", reader_views.work_full, name="work_full"),
+    path(
+        "works/<int:work_pk>/chapters/<int:position>/",
+        reader_views.chapter_detail,
+        name="chapter",
+    ),
+    path("reading-preferences/", reader_views.reading_preferences, name="reading_preferences"),
     path(
         "works/<int:work_pk>/chapters/<int:position>/annotations/",
         views.annotation_create,
@@ -13,10 +20,9 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
     path("annotations/<int:pk>/reattach/", views.annotation_reattach, name="annotation_reattach"),
-    path("reading-preferences/", views.reading_preferences, name="reading_preferences"),
-    path("tags/", views.tag_list, name="tags"),
-    path("tags/<int:pk>/", views.tag_detail, name="tag"),
-    path("tags/<int:pk>/edit/", views.tag_edit, name="tag_edit"),
-    path("tags/<int:pk>/merge/", views.tag_merge, name="tag_merge"),
-    path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
+    path("tags/", tag_views.tag_list, name="tags"),
+    path("tags/<int:pk>/", tag_views.tag_detail, name="tag"),
+    path("tags/<int:pk>/edit/", tag_views.tag_edit, name="tag_edit"),
+    path("tags/<int:pk>/merge/", tag_views.tag_merge, name="tag_merge"),
+    path("tags/<int:pk>/delete/", tag_views.tag_delete, name="tag_delete"),
 ]

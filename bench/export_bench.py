@@ -23,10 +23,11 @@ def bench_exports() -> None:
     from django.contrib.auth import get_user_model
 
     from annotations.anchoring import Span
+    from annotations.chapter_layout import chapter_text
     from annotations.exports.collect import ExportScope, collect_export
     from annotations.exports.formats import FORMATS
     from annotations.models import Annotation, Colour, Tag
-    from annotations.services import ChapterText, chapter_segments, segment_at
+    from annotations.services import segment_at
     from fics.importing import import_story_file
 
     result = import_story_file(STORY.read_bytes(), STORY.name)
@@ -37,7 +38,7 @@ def bench_exports() -> None:
         for name, kind in [("Harry", "character"), ("Hermione", "character"), ("science", "theme")]
     ]
     chapters = list(work.chapters.prefetch_related("paragraphs"))
-    texts = [ChapterText(chapter_segments(c, c.paragraphs.all())) for c in chapters]
+    texts = [chapter_text(c, c.paragraphs.all()) for c in chapters]
 
     # Spread evenly through the whole work's text; every third overlaps the next one.
     starts = list(accumulate((len(text.text) for text in texts), initial=0))

@@ -30,10 +30,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from annotations.chapter_layout import chapter_text  # noqa: E402
 from annotations.models import Annotation  # noqa: E402
-from annotations.services import chapter_text  # noqa: E402
 from bench.export_bench import bench_exports  # noqa: E402
 from bench.reanchor_bench import bench_reanchoring  # noqa: E402
+from bench.serving_bench import bench_serving  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
 from fics.models import Chapter, Paragraph, Work  # noqa: E402
 
@@ -224,6 +225,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})")
     bench_import()
+    bench_serving(logged_in_client()[1])
     bench_render()
     bench_annotated_render()
     bench_annotation_create()

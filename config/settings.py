@@ -108,6 +108,23 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache keeps drawn chapters and readers' pages (annotations.chapter_source, chapter_page).
+# Their keys carry versions read from the database, so every process may keep its own copy: the
+# local-memory cache needs nothing installed. With several app servers, REDIS_URL shares one
+# (Django's RedisCache; `pip install redis`), so a page is drawn once for all of them.
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # A chapter page is up to a few hundred kB: this bounds each process's share.
+            "OPTIONS": {"MAX_ENTRIES": 400},
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,10 +1,12 @@
 """Turning a story file into a Work: one transaction a file; the same bytes twice change nothing.
 
 A newer version of a work already in the library updates it in place, once the reader says so:
-unchanged chapters are left alone, changed ones are replaced and their annotations re-anchored,
-chapters the new version lacks are kept as "removed". No annotation is ever deleted here.
+unchanged chapters are left alone, changed ones are replaced, chapters the new version lacks are
+kept as "removed". Apps that keep data on chapters (annotations) hear of the changed text through
+fics.signals.work_text_changed, inside the same transaction.
 """
 
+import copy
 import hashlib
 from collections import Counter
 from collections.abc import Callable
@@ -15,12 +17,11 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from fics.parser.characters import detect_characters
-from annotations.models import Annotation
-from annotations.services import annotations_reanchor, chapter_text
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParsedChapter, ParsedWork, ParseError, parse_story
+from fics.parser.characters import detect_characters
 from fics.parser.words import count_words
+from fics.signals import work_text_changed
 
 
 class Outcome(StrEnum):
@@ -188,44 +189,61 @@ def _create_work(parsed: ParsedWork, *, name: str, content_hash: str) -> Work:
     return work
 
 
+@dataclass(frozen=True)
+class ChangedChapter:
+    """A chapter whose text an update replaced, and how it read before (see fics.signals)."""
+
+    chapter: Chapter
+    before: Chapter
+    paragraphs_before: list[Paragraph]
+
+
 def _update_work(
     work: Work, parsed: ParsedWork, *, name: str, content_hash: str, reader
 ) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
     existing = {chapter.position: chapter for chapter in work.chapters.all()}
-    counted = Annotation.objects.live()
-    if reader is not None:
-        counted = counted.filter(owner=reader)
-    counts: Counter = Counter()
+    changed: list[ChangedChapter] = []
+    kept: list[Chapter] = []
     new_paragraphs = []
     for position, parsed_chapter in enumerate(parsed.chapters, start=1):
         chapter = existing.get(position) or Chapter(work=work, position=position)
+        before = copy.copy(chapter)
         old_paragraphs = list(chapter.paragraphs.all()) if chapter.pk else None
-        old_text = chapter_text(chapter, old_paragraphs or []).text
         _fill_chapter(chapter, parsed_chapter)
         chapter.removed = False
-        chapter.save()
         paragraphs = _paragraphs(chapter, parsed_chapter)
+        if old_paragraphs is not None and _same_text(before, old_paragraphs, chapter, paragraphs):
+            chapter.save()
+            kept.append(chapter)
+            continue
+        chapter.save()
         if old_paragraphs is not None:
-            new_text = chapter_text(chapter, paragraphs)
-            if old_text == new_text.text and _rows(old_paragraphs) == _rows(paragraphs):
-                counts["kept"] += counted.filter(chapter=chapter).count()
-                continue
             chapter.paragraphs.all().delete()
-            placements = annotations_reanchor(chapter=chapter, old_text=old_text, new_text=new_text)
-            counts.update(
-                placements[annotation_id]
-                for annotation_id in counted.filter(chapter=chapter).values_list("pk", flat=True)
-            )
+            changed.append(ChangedChapter(chapter, before, old_paragraphs))
+        # Saving the chapter gave it the id these paragraphs were built without.
         new_paragraphs += paragraphs
     Paragraph.objects.bulk_create(new_paragraphs, batch_size=2000)
     # Chapters this version lacks stay, with their annotations, until the reader deletes them.
     dropped = work.chapters.filter(position__gt=len(parsed.chapters), removed=False)
-    counts["kept"] += counted.filter(chapter__in=dropped).count()
+    kept += list(dropped)
     dropped.update(removed=True)
     _finish(work, parsed)
+    counts: Counter = Counter()
+    for _, reported in work_text_changed.send(
+        sender=Work, work=work, changed=changed, kept=kept, reader=reader
+    ):
+        counts.update(reported)
     return counts
+
+
+def _same_text(before: Chapter, old: list[Paragraph], after: Chapter, new: list[Paragraph]) -> bool:
+    return (before.notes_before, before.notes_after, _rows(old)) == (
+        after.notes_before,
+        after.notes_after,
+        _rows(new),
+    )
 
 
 def _rows(paragraphs: list[Paragraph]) -> list[tuple]:

@@ -9,9 +9,7 @@ urlpatterns = [
     path("works/<int:pk>/", views.work_detail, name="work"),
     path("works/<int:pk>/edit/", views.work_edit, name="work_edit"),
     path("works/<int:pk>/delete/", views.work_delete, name="work_delete"),
-    path("works/<int:pk>/read/", views.work_full, name="work_full"),
     path("works/<int:pk>/chapters/", views.chapter_jump, name="chapter_jump"),
-    path("works/<int:work_pk>/chapters/<int:position>/", views.chapter_detail, name="chapter"),
     path(
         "works/<int:work_pk>/chapters/<int:position>/delete/",
         views.chapter_delete,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from fics.models import Chapter, Paragraph, Work
 
@@ -55,3 +56,9 @@ def make_work(*, chapters: int = 2, paragraphs: int = 3, title: str = "The Test 
 @pytest.fixture
 def work(db) -> Work:
     return make_work()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing drawn: ids are reused once a test's rows are rolled back."""
+    cache.clear()

@@ -12,22 +12,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.anchoring import ChapterText
-from annotations.exports.records import (
-    AFTER,
-    BEFORE,
-    SCENE_BREAK,
-    STORY,
-    TEXT,
-    AnnotationRecord,
-    Block,
-    ChapterRecord,
-    TagRecord,
-    WorkRecord,
-)
+from annotations.chapter_layout import blocks_text, chapter_blocks
+from annotations.exports.records import AnnotationRecord, ChapterRecord, TagRecord, WorkRecord
 from annotations.models import Annotation, Tag
-from annotations.reading import is_in_place
-from annotations.services import chapter_segments
 from fics.models import Chapter, Paragraph, Work
 
 
@@ -75,7 +62,7 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
         chapters = chapters.filter(position=scope.chapter)
     chapters = list(chapters)
     # Rows, not model instances: a novel has tens of thousands of paragraphs, and building a
-    # model for each took most of an export's time. chapter_segments only reads these fields.
+    # model for each took most of an export's time. chapter_blocks only reads these fields.
     paragraphs: dict[int, list[ParagraphRow]] = defaultdict(list)
     rows = (
         Paragraph.objects.filter(chapter__in=chapters)
@@ -144,31 +131,20 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
 def _chapter_record(
     chapter: Chapter, paragraphs: list[ParagraphRow], annotations, reader, address, urn: str
 ) -> ChapterRecord:
-    segments = chapter_segments(chapter, paragraphs)
-    texts = {segment.key: segment.text for segment in segments}
-    blocks = (
-        [Block(key, TEXT, BEFORE, text) for key, text in texts.items() if key.startswith("nb")]
-        + [
-            Block(f"p{p.position}", TEXT, STORY, texts[f"p{p.position}"])
-            if p.kind == Paragraph.Kind.TEXT
-            else Block(f"p{p.position}", SCENE_BREAK, STORY)
-            for p in paragraphs
-        ]
-        + [Block(key, TEXT, AFTER, text) for key, text in texts.items() if key.startswith("na")]
-    )
-    text = ChapterText(segments)
+    blocks = chapter_blocks(chapter, paragraphs)
+    text = blocks_text(blocks)
     placed = [
-        _annotation_record(a, reader, address, urn) for a in annotations if is_in_place(a, text)
+        _annotation_record(a, reader, address, urn) for a in annotations if a.is_in_place(text)
     ]
     orphans = [
-        _annotation_record(a, reader, address, urn) for a in annotations if not is_in_place(a, text)
+        _annotation_record(a, reader, address, urn) for a in annotations if not a.is_in_place(text)
     ]
     return ChapterRecord(
         position=chapter.position,
         title=chapter.title,
         display_title=chapter.display_title,
         url=address(chapter.get_absolute_url(), f"{urn}:chapter:{chapter.position}"),
-        blocks=tuple(blocks),
+        blocks=blocks,
         # By where each ends: footnote references sit at the ends, so their numbers rise
         # through the text.
         annotations=tuple(sorted(placed, key=lambda a: (a.end, a.start, a.id))),

@@ -20,14 +20,9 @@ from io import BytesIO
 import lxml.html
 from lxml import etree
 
+from annotations.chapter_layout import SCENE_BREAK, Block
 from annotations.exports.html import COLOURS, chapter_body
-from annotations.exports.records import (
-    SCENE_BREAK,
-    AnnotationRecord,
-    Block,
-    ChapterRecord,
-    WorkRecord,
-)
+from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
 
 MEDIA_TYPE = "application/epub+zip"
 

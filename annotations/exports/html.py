@@ -11,16 +11,8 @@ screens and in print the same notes follow the paragraph as footnotes.
 from collections.abc import Callable
 from html import escape
 
-from annotations.exports.records import (
-    AFTER,
-    BEFORE,
-    SCENE_BREAK,
-    STORY,
-    AnnotationRecord,
-    Block,
-    ChapterRecord,
-    WorkRecord,
-)
+from annotations.chapter_layout import AFTER, BEFORE, SCENE_BREAK, STORY, Block
+from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
 
 # The palette of the reader's page (static/css/marginalia.css), as RGB triples.
 COLOURS = {

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from annotations.anchoring import ChapterText, Quote, Span
+from annotations.chapter_layout import chapter_text
 from annotations.exports.web_annotation import ImportedAnnotation, ImportedFile, WorkIdentity
 from annotations.models import Annotation, Tag
-from annotations.services import annotation_place, chapter_segments, tags_get_or_create
+from annotations.services import annotation_place, tags_get_or_create
 from fics.models import Work
 
 
@@ -63,7 +64,7 @@ def annotations_import(*, user, imported: ImportedFile) -> ImportReport:
         for chapter in work.chapters.filter(position__in=positions).prefetch_related("paragraphs")
     }
     texts = {
-        position: ChapterText(chapter_segments(chapter, chapter.paragraphs.all()))
+        position: chapter_text(chapter, chapter.paragraphs.all())
         for position, chapter in chapters.items()
     }
     existing = set(

@@ -13,15 +13,8 @@ import re
 from bisect import bisect_right
 from itertools import pairwise
 
-from annotations.exports.records import (
-    AFTER,
-    BEFORE,
-    SCENE_BREAK,
-    AnnotationRecord,
-    Block,
-    ChapterRecord,
-    WorkRecord,
-)
+from annotations.chapter_layout import AFTER, BEFORE, SCENE_BREAK, Block
+from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
 
 # Characters that would start emphasis, code, links, HTML, entities, highlights (`==`) or
 # strikethrough (`~~`) anywhere in a line.

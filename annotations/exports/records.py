@@ -9,24 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from annotations.anchoring import ChapterText, Highlight, Segment, Span
-
-TEXT = "text"
-SCENE_BREAK = "break"
-
-BEFORE = "before"
-STORY = "story"
-AFTER = "after"
-
-
-@dataclass(frozen=True)
-class Block:
-    """One paragraph in reading order; `key` is its segment key ("nb1", "p3", "na1")."""
-
-    key: str
-    kind: str = TEXT
-    part: str = STORY
-    text: str = ""
+from annotations.anchoring import ChapterText, Highlight, Span
+from annotations.chapter_layout import Block, blocks_text
 
 
 @dataclass(frozen=True)
@@ -72,9 +56,7 @@ class ChapterRecord:
 
     @cached_property
     def text(self) -> ChapterText:
-        return ChapterText(
-            [Segment(block.key, block.text) for block in self.blocks if block.kind == TEXT]
-        )
+        return blocks_text(self.blocks)
 
     @property
     def all_annotations(self) -> tuple[AnnotationRecord, ...]:

@@ -1,6 +1,8 @@
 // Turning a text selection into an annotation. The browser only knows the selection; the server
-// anchors it (annotations/anchoring.py), saves it and sends back the chapter's new HTML, which
-// htmx swaps in. Offsets are sent as UTF-16 code units, the browser's own unit, and converted there.
+// anchors it (annotations/anchoring.py), saves it and answers with what changed: the paragraphs
+// the highlight touches and its list entry, which htmx swaps in out of band. Offsets are sent as
+// UTF-16 code units, the browser's own unit, and converted there. A page may hold several
+// chapters (the entire work): each chapter's text is a [data-chapter-text] element.
 (function () {
   "use strict";
 
@@ -16,7 +18,7 @@
   let pending = null; // {start, end, exact} of the selection being annotated
   let lastColour = "yellow";
 
-  const chapterText = () => document.getElementById("chapter-text");
+  const chapterRoots = () => Array.from(document.querySelectorAll("[data-chapter-text]"));
   const segmentOf = (node) =>
     (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)?.closest("[data-utf16]");
 
@@ -33,8 +35,10 @@
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
-    const root = chapterText();
-    if (!root || !root.contains(range.commonAncestorContainer)) return null;
+    const ancestor = range.commonAncestorContainer;
+    const root = (ancestor.nodeType === Node.ELEMENT_NODE ? ancestor : ancestor.parentElement)
+      ?.closest("[data-chapter-text]");
+    if (!root) return null;
     const segments = Array.from(root.querySelectorAll("[data-utf16]")).filter((segment) =>
       range.intersectsNode(segment),
     );
@@ -65,7 +69,7 @@
       })
       .join("\n\n");
     if (end <= start || !exact.trim()) return null;
-    return { start, end, exact, rect: range.getBoundingClientRect() };
+    return { root, start, end, exact, rect: range.getBoundingClientRect() };
   }
 
   function showToolbar(selection) {
@@ -106,41 +110,44 @@
   });
 
   function create(fields) {
-    return send(chapterText().dataset.createUrl, fields);
+    if (pending) send(pending.root.dataset.createUrl, fields);
   }
 
-  async function send(url, fields) {
+  // Through htmx, so that its out-of-band swaps, redirects and error events apply. The filter in
+  // the address goes along: the answer draws the highlights as the page shows them.
+  function send(url, fields) {
     const selection = pending;
     if (!selection) return;
-    const body = new FormData();
-    body.set("utf16_start", selection.start);
-    body.set("utf16_end", selection.end);
-    body.set("exact", selection.exact);
-    for (const [key, value] of Object.entries(fields)) body.set(key, value);
-    const headers = JSON.parse(document.body.getAttribute("hx-headers"));
-    headers["HX-Request"] = "true";
+    const values = {
+      utf16_start: selection.start,
+      utf16_end: selection.end,
+      exact: selection.exact,
+      prefix: selection.root.dataset.prefix || "",
+      ...fields,
+    };
     say("Saving…");
-    try {
-      const response = await fetch(url + window.location.search, { method: "POST", body, headers });
-      if (response.redirected) {
-        // The session ended: the server sent the login page. Nothing was saved.
-        say("You were logged out; log in again and redo this selection.");
-        return;
-      }
-      const text = await response.text();
-      if (!response.ok) {
-        say(response.status === 400 ? text : "The annotation could not be saved; try again.");
-        return;
-      }
-      htmx.swap(chapterText(), text, { swapStyle: "outerHTML" });
-      window.getSelection().removeAllRanges();
-      hideToolbar();
-      pending = null;
-      say("Saved.", { fade: true });
-    } catch {
-      say("The server could not be reached; your selection is still here, try again.");
-    }
+    htmx
+      .ajax("POST", url + window.location.search, { source: selection.root, values, swap: "none" })
+      .then(() => {
+        if (!saved) return;
+        window.getSelection().removeAllRanges();
+        hideToolbar();
+        pending = null;
+        say("Saved.", { fade: true });
+      });
   }
+
+  // Set by htmx's events for the request under way; errors leave the selection where it was.
+  let saved = false;
+  document.body.addEventListener("htmx:beforeRequest", () => {
+    saved = false;
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    saved = event.detail.successful;
+  });
+  document.body.addEventListener("htmx:sendError", () => {
+    say("The server could not be reached; nothing was saved. Your selection is still here: try again.");
+  });
 
   function highlight(colour) {
     lastColour = colour || lastColour;
@@ -264,10 +271,9 @@
   };
 
   function firstParagraphInView() {
-    const root = chapterText();
-    const target = root.querySelector("[data-utf16]:target");
+    const target = document.querySelector("[data-chapter-text] [data-utf16]:target");
     if (target) return target;
-    const segments = Array.from(root.querySelectorAll("[data-utf16]"));
+    const segments = Array.from(document.querySelectorAll("[data-chapter-text] [data-utf16]"));
     return segments.find((segment) => segment.getBoundingClientRect().bottom > 0) || segments[0];
   }
 
@@ -277,9 +283,9 @@
     if (tagPicker.open || noteEditor.open) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
     const selection = window.getSelection();
-    const root = chapterText();
-    if (!root) return;
-    if (!selection.rangeCount || !root.contains(selection.anchorNode)) {
+    const roots = chapterRoots();
+    if (!roots.length) return;
+    if (!selection.rangeCount || !roots.some((root) => root.contains(selection.anchorNode))) {
       const start = firstParagraphInView();
       if (!start) return;
       selection.collapse(start, 0);
@@ -351,7 +357,8 @@
   // htmx swaps nothing for an error response: say what the server said instead.
   document.body.addEventListener("htmx:responseError", (event) => {
     const { status, responseText } = event.detail.xhr;
-    say(status === 400 ? responseText : "That did not work; reload the page and try again.");
+    const plain = status === 400 || status === 401;
+    say(plain ? responseText : "That did not work, and nothing was saved; reload the page and try again.");
   });
 
   const linked = new URLSearchParams(window.location.search).get("highlight");

@@ -1,12 +1,13 @@
 import pytest
 
 from annotations import services
+from annotations.chapter_layout import chapter_text
 from annotations.models import Annotation
 
 
 def annotate(user, chapter, *, start: int, end: int, **fields) -> Annotation:
     """An annotation on the chapter's text between two code-point offsets (no emoji in fixtures)."""
-    text = services.chapter_text(chapter, chapter.paragraphs.all()).text
+    text = chapter_text(chapter, chapter.paragraphs.all()).text
     return services.annotation_create(
         user=user,
         chapter=chapter,

@@ -19,7 +19,7 @@ def chapter_text(chapter):
     return services.chapter_text(chapter, chapter.paragraphs.all()).text
 
 
-def test_create_returns_the_new_chapter_text_and_panel(reader_client, chapter):
+def test_create_answers_with_only_the_changed_paragraph_and_list_entry(reader_client, chapter):
     text = chapter_text(chapter)
     start = text.index("paragraph 2")
 
@@ -39,11 +39,73 @@ def test_create_returns_the_new_chapter_text_and_panel(reader_client, chapter):
     body = response.content.decode()
     annotation = Annotation.objects.get()
     assert response.status_code == 200
+    assert '<p id="p2" data-utf16=' in body and 'hx-swap-oob="true"' in body
     assert f'data-annotation="{annotation.pk}" data-first="">paragraph 2</mark>' in body
-    assert 'id="annotation-panel"' in body and 'hx-swap-oob="true"' in body
-    assert "<em>tired</em>" in body
+    # The other paragraphs and the rest of the panel are not sent again.
+    assert 'id="p1"' not in body and 'id="p3"' not in body
+    assert 'id="annotation-panel"' not in body
+    assert 'hx-swap-oob="beforeend:#annotation-list"' in body
+    assert f'id="annotation-{annotation.pk}"' in body and "<em>tired</em>" in body
+    assert '<span id="annotation-count" class="count" hx-swap-oob="true">1</span>' in body
+    assert '"name": "guilt"' in body  # the tag picker learns the new tags
     assert sorted(annotation.tags.values_list("name", flat=True)) == ["Clarke", "guilt"]
     assert (annotation.segment, annotation.colour) == ("p2", "green")
+
+
+def test_a_new_entry_goes_before_the_one_that_follows_it_in_the_text(
+    reader_client, reader, chapter
+):
+    text = chapter_text(chapter)
+    later = annotate(reader, chapter, start=text.index("paragraph 3"), end=len(text) - 1)
+    start = text.index("paragraph 2")
+
+    body = reader_client.post(
+        create_url(chapter),
+        {"utf16_start": start, "utf16_end": start + 11, "exact": "paragraph 2"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    assert f'hx-swap-oob="beforebegin:#annotation-{later.pk}"' in body
+
+
+def test_the_answer_does_not_grow_with_the_chapter(reader_client):
+    sizes = []
+    for paragraphs in (5, 500):
+        work = make_work(chapters=1, paragraphs=paragraphs, title=f"{paragraphs} paragraphs")
+        chapter = work.chapters.get()
+        start = chapter_text(chapter).index("paragraph 2")
+        response = reader_client.post(
+            create_url(chapter),
+            {"utf16_start": start, "utf16_end": start + 11, "exact": "paragraph 2"},
+            headers={"HX-Request": "true"},
+        )
+        sizes.append(len(response.content))
+    assert abs(sizes[0] - sizes[1]) < 40, sizes
+
+
+def test_on_the_entire_work_the_answer_redraws_that_chapters_paragraph_only(reader_client, work):
+    chapter = work.chapters.get(position=2)
+    start = chapter_text(chapter).index("paragraph 1")
+
+    body = reader_client.post(
+        create_url(chapter),
+        {"utf16_start": start, "utf16_end": start + 11, "exact": "paragraph 1", "prefix": "c2-"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    assert '<p id="c2-p1" data-utf16=' in body and "<mark" in body
+    assert "annotation-list" not in body and "annotation-count" not in body
+
+
+def test_without_javascript_a_new_annotation_goes_back_to_the_chapter(reader_client, chapter):
+    start = chapter_text(chapter).index("paragraph 2")
+
+    response = reader_client.post(
+        create_url(chapter), {"utf16_start": start, "utf16_end": start + 11, "exact": "paragraph 2"}
+    )
+
+    assert response.status_code == 302 and response.url == chapter.get_absolute_url()
+    assert "<mark" in reader_client.get(response.url).content.decode()
 
 
 def test_a_selection_that_does_not_match_the_text_is_refused(reader_client, chapter):
@@ -114,9 +176,16 @@ def test_delete_then_undo_restores_tags_and_note(reader_client, own_annotation):
         reverse("annotation_delete", args=[own_annotation.pk]), headers={"HX-Request": "true"}
     ).content.decode()
     assert "Annotation deleted." in deleted and "Undo" in deleted
+    assert f'<div id="annotation-{own_annotation.pk}" hx-swap-oob="delete">' in deleted
+    assert 'id="p1"' in deleted and "<mark" not in deleted  # its paragraph, drawn without it
     assert f'data-annotation="{own_annotation.pk}"' not in reader_client.get(page).content.decode()
 
-    reader_client.post(reverse("annotation_restore", args=[own_annotation.pk]))
+    restored = reader_client.post(
+        reverse("annotation_restore", args=[own_annotation.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert f'data-annotation="{own_annotation.pk}"' in restored
+    assert 'hx-swap-oob="beforeend:#annotation-list"' in restored
+    assert "Annotation deleted." not in restored
 
     body = reader_client.get(page).content.decode()
     assert f'data-annotation="{own_annotation.pk}"' in body
@@ -161,11 +230,15 @@ def test_chapter_page_queries_do_not_grow_with_annotations(reader_client, reader
         while text[start].isspace():
             start += 1
         annotate(reader, chapter, start=start, end=start + 15, tag_names=[f"tag {n % 5}"])
-    reader_client.get(chapter.get_absolute_url())
 
-    with CaptureQueriesContext(connection) as queries:
-        body = reader_client.get(chapter.get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as drawing:
+        first = reader_client.get(chapter.get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        again = reader_client.get(chapter.get_absolute_url()).content.decode()
 
-    # session, reader, chapter+work, contents, paragraphs, annotations, their tags, reader's tags
-    assert len(queries) == (8 if count else 7)
-    assert body.count('class="annotation"') == count
+    # session, reader, chapter+work, fingerprint (annotations, tags), paragraphs, annotations,
+    # their tags (when there are any), reader's tags, contents
+    assert len(drawing) == (10 if count else 9), [q["sql"] for q in drawing]
+    # session, reader, chapter+work, fingerprint (annotations, tags): the page comes drawn
+    assert len(cached) == 5, [q["sql"] for q in cached]
+    assert first.count('class="annotation"') == again.count('class="annotation"') == count

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from annotations.chapter_layout import chapter_text
 from annotations.models import Annotation
-from annotations.services import ChapterText, chapter_segments
 from fics.models import Chapter, Paragraph, Work
 from tests.annotations.conftest import annotate
 
@@ -18,7 +18,7 @@ XSS_TAG = '<img src=x onerror=alert("tag")>'
 
 
 def annotate_words(user, chapter, words: str, **fields) -> Annotation:
-    text = ChapterText(chapter_segments(chapter, chapter.paragraphs.all())).text
+    text = chapter_text(chapter, chapter.paragraphs.all()).text
     start = text.index(words)
     return annotate(user, chapter, start=start, end=start + len(words), **fields)
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 import pytest
 from markdown_it import MarkdownIt
 
+from annotations.chapter_layout import Block
 from annotations.exports.markdown import export_markdown
-from annotations.exports.records import AnnotationRecord, Block, ChapterRecord, WorkRecord
+from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
 from tests.exports.conftest import XSS_NOTE
 from tests.exports.helpers import export, markdown_unescape
 

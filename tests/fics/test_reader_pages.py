@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotations.reader_views import CHAPTERS_PER_PART
 from fics.models import Work
 from tests.conftest import make_work
 
@@ -104,29 +105,46 @@ def test_chapter_picker_works_without_javascript(reader_client, work):
 
 
 @pytest.mark.parametrize("paragraphs", [3, 300])
-def test_chapter_page_query_count_does_not_grow_with_paragraphs(
-    reader_client, django_assert_max_num_queries, paragraphs
-):
+def test_chapter_page_query_count_does_not_grow_with_paragraphs(reader_client, paragraphs):
     work = make_work(chapters=3, paragraphs=paragraphs)
     url = reverse("chapter", args=[work.pk, 2])
-    reader_client.get(url)  # warm the session
 
     with CaptureQueriesContext(connection) as queries:
         assert reader_client.get(url).status_code == 200
-    # session, reader, chapter with its work, contents, paragraphs, annotations, reader's tags
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # session, reader, chapter with its work, fingerprint (annotations, tags), paragraphs,
+    # annotations, reader's tags, contents
+    assert len(queries) == 9, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("chapters", [1, 20])
-def test_entire_work_query_count_is_constant(reader_client, chapters):
+def test_entire_work_comes_a_few_chapters_at_a_time(reader_client, chapters):
     work = make_work(chapters=chapters, paragraphs=5)
     url = reverse("work_full", args=[work.pk])
-    reader_client.get(url)
 
     with CaptureQueriesContext(connection) as queries:
         body = reader_client.get(url).content.decode()
-    assert len(queries) == 5
-    assert body.count('<section class="full-chapter"') == chapters
+
+    shown = min(chapters, CHAPTERS_PER_PART)
+    # session, reader, work, its chapters, reader's tags; then per chapter shown: paragraphs,
+    # annotations, reader's tags
+    assert len(queries) == 5 + 3 * shown, [q["sql"] for q in queries]
+    assert body.count('<section class="full-chapter"') == shown
+    assert ('hx-trigger="revealed"' in body) == (chapters > shown)
+
+
+def test_entire_work_continues_where_the_last_part_ended(reader_client):
+    work = make_work(chapters=5, paragraphs=2)
+    url = reverse("work_full", args=[work.pk])
+
+    first = reader_client.get(url).content.decode()
+    rest = reader_client.get(url, {"from": 4}, headers={"HX-Request": "true"}).content.decode()
+
+    assert f'href="{url}?from=4"' in first  # works without JavaScript too
+    assert "<html" not in rest
+    assert 'id="chapter-4"' in rest and 'id="chapter-5"' in rest and 'id="chapter-3"' not in rest
+    # Paragraph ids stay unique across the chapters of one page.
+    assert 'id="c4-p1"' in rest and 'id="c5-p1"' in rest
+    assert "Continue with chapter" not in rest
 
 
 def test_work_details_can_be_edited(reader_client, work):

@@ -1,0 +1,236 @@
+"""Drawing the chapter page: its parts, cached under what they show, and the fragments a write
+sends back (htmx out-of-band swaps of exactly what changed).
+
+A reader's page is cached whole under a key made of the chapter, its work's version, how the
+reader reads (filters, toggles) and the fingerprint of every annotation they can see there
+(annotations.reading.fingerprint). Invalidation is therefore never a delete that could race: any
+change makes a new key. The parts hold a placeholder where each request puts its CSRF token.
+"""
+
+from functools import cached_property
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from annotations.anchoring import Span
+from annotations.chapter_layout import AFTER, BEFORE, STORY
+from annotations.chapter_source import TIMEOUT, block_html, cache_key, chapter_source
+from annotations.models import Annotation, Colour, Tag
+from annotations.reading import (
+    AnnotatedChapter,
+    ReadingState,
+    annotated_chapter,
+    fingerprint,
+    redrawn_blocks,
+)
+from fics.models import Chapter
+
+# Where the request's CSRF token goes in cached HTML. A comment can come from no reader: their
+# text is escaped and their notes pass through bleach, which strips comments.
+CSRF_SLOT = mark_safe("<!--csrf-token-->")
+
+TEMPLATE = "chapter.html"
+
+
+def page_parts(request: HttpRequest, state: ReadingState, chapter: Chapter) -> dict[str, str]:
+    """The chapter page's head, text, pager and annotation panel for this reader."""
+    work = chapter.work
+    key = cache_key(
+        "chapter-page",
+        chapter.pk,
+        work.content_hash,
+        work.updated.isoformat(),
+        state.cache_key(),
+        fingerprint(state, chapter),
+    )
+    parts = cache.get(key)
+    if parts is None:
+        parts = _draw_parts(request, state, chapter)
+        cache.set(key, parts, TIMEOUT)
+    token = get_token(request)
+    return {name: mark_safe(html.replace(CSRF_SLOT, token)) for name, html in parts.items()}
+
+
+def _draw_parts(request: HttpRequest, state: ReadingState, chapter: Chapter) -> dict[str, str]:
+    work = chapter.work
+    reading = annotated_chapter(state, chapter)
+    # The picker needs every chapter's title; positions can have gaps once a removed chapter is
+    # deleted, so neighbours go by index.
+    toc = list(work.chapters.only("work_id", "position", "title"))
+    index = next(i for i, entry in enumerate(toc) if entry.position == chapter.position)
+    context = {
+        **_reading_context(reading, chapter),
+        "toc": toc,
+        "previous": toc[index - 1] if index > 0 else None,
+        "next": toc[index + 1] if index + 1 < len(toc) else None,
+    }
+    pager = render_to_string("_chapter_pager.html", context, request)
+    return {
+        "head": render_to_string(f"{TEMPLATE}#chapter-head", {**context, "pager": pager}, request),
+        "text": chapter_text_html(request, chapter, reading),
+        "pager": pager,
+        "panel": render_to_string(f"{TEMPLATE}#annotation-panel", context, request),
+    }
+
+
+def chapter_text_html(
+    request: HttpRequest, chapter: Chapter, reading: AnnotatedChapter, prefix: str = ""
+) -> str:
+    """The chapter's text with the reader's highlights: on its own page, or (with a `prefix`
+    keeping ids unique) as one section of the entire work."""
+    source, drawn = reading.source, reading.drawn
+    context = {
+        "work": chapter.work,
+        "chapter": chapter,
+        "prefix": prefix,
+        "before_html": mark_safe(source.blocks_html(drawn, BEFORE, prefix)),
+        "story_html": mark_safe(source.blocks_html(drawn, STORY, prefix)),
+        "after_html": mark_safe(source.blocks_html(drawn, AFTER, prefix)),
+    }
+    return render_to_string(f"{TEMPLATE}#chapter-text", context, request)
+
+
+def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
+    return {
+        "work": chapter.work,
+        "chapter": chapter,
+        "reading": reading,
+        "count": len(reading.annotations),
+        "orphans": reading.orphans,
+        "colours": Colour.choices,
+        "tag_kinds": Tag.Kind.choices,
+        "tag_suggestions": tag_suggestions(chapter.work, reading.reader_tags),
+        "csrf_token": CSRF_SLOT,
+    }
+
+
+def tag_suggestions(work, reader_tags: list[Tag]) -> list[dict]:
+    """The tag picker offers the work's characters first, then the reader's own tags."""
+    known = {tag.name.casefold() for tag in reader_tags}
+    return [
+        {"name": name, "kind": Tag.Kind.CHARACTER, "character": True}
+        for name in work.characters
+        if name.casefold() not in known
+    ] + [
+        {"name": tag.name, "kind": tag.kind, "character": tag.kind == Tag.Kind.CHARACTER}
+        for tag in reader_tags
+    ]
+
+
+class Changes:
+    """What a write changed on the page, answered as htmx out-of-band swaps.
+
+    `prefix` is the page's id prefix: "" on a chapter page, "c{position}-" on the entire work,
+    which has no annotation panel and so gets only the redrawn text.
+    """
+
+    def __init__(self, request: HttpRequest, chapter: Chapter, prefix: str = ""):
+        self.request = request
+        self.chapter = chapter
+        self.prefix = prefix
+        self.state = ReadingState.of(request)
+        self.spans: list[Span] = []
+        self.fragments: list[str] = []
+        self.panel = not prefix
+
+    def redraw(self, *annotations: Annotation) -> "Changes":
+        self.spans += [Span(a.start, a.end) for a in annotations]
+        return self
+
+    def insert(self, annotation: Annotation) -> "Changes":
+        """Put the annotation's list entry in its place in reading order."""
+        if self.panel and self.state.filter.keeps(annotation):
+            following = self._following(annotation)
+            where = (
+                f"beforebegin:#annotation-{following.pk}"
+                if following
+                else "beforeend:#annotation-list"
+            )
+            self.fragments.append(f'<div hx-swap-oob="{where}">{self._entry(annotation)}</div>')
+        return self
+
+    def replace(self, annotation: Annotation) -> "Changes":
+        if self.panel:
+            self.fragments.append(self._entry(annotation, oob=True))
+        return self
+
+    def orphans(self) -> "Changes":
+        """The list of annotations whose words left the chapter, drawn again."""
+        if self.panel:
+            context = {"oob": True, "orphans": self._listed[1], "user": self.request.user}
+            self.fragments.append(render_to_string(f"{TEMPLATE}#orphans", context, self.request))
+        return self
+
+    def remove(self, element_id: str) -> "Changes":
+        if self.panel:
+            self.fragments.append(f'<div id="{element_id}" hx-swap-oob="delete"></div>')
+        return self
+
+    def response(self, *, undo: Annotation | None = None, tags_changed: bool = False):
+        html = [self._redrawn()]
+        if self.panel:
+            context = {
+                "oob": True,
+                "undo": undo,
+                "count": self._count(),
+                "work": self.chapter.work,
+                "chapter": self.chapter,
+            }
+            html.append(render_to_string(f"{TEMPLATE}#annotation-count", context, self.request))
+            html.append(render_to_string(f"{TEMPLATE}#undo", context, self.request))
+            if tags_changed:
+                html.append(self._reader_tags())
+        return HttpResponse("".join(html + self.fragments))
+
+    def _redrawn(self) -> str:
+        source = chapter_source(self.chapter)
+        drawn = redrawn_blocks(self.state, self.chapter, self.spans)
+        blocks = {block.key: block for block in source.blocks}
+        return "".join(
+            block_html(blocks[key], inner, source.utf16[key], self.prefix, oob=True)
+            for key, inner in drawn.items()
+        )
+
+    def _entry(self, annotation: Annotation, oob: bool = False) -> str:
+        context = {"annotation": annotation, "user": self.request.user, "oob": oob}
+        return render_to_string(f"{TEMPLATE}#annotation-entry", context, self.request)
+
+    def _following(self, annotation: Annotation) -> Annotation | None:
+        """The first annotation listed after this one (the list is in reading order)."""
+        order = (annotation.start, annotation.end, annotation.pk)
+        return next((a for a in self._listed[0] if (a.start, a.end, a.pk) > order), None)
+
+    def _count(self) -> int:
+        return len(self._listed[0])
+
+    @cached_property
+    def _listed(self) -> tuple[list[Annotation], list[Annotation]]:
+        """The panel's list as it now stands: the annotations in place, in reading order, and
+        the orphans."""
+        source = chapter_source(self.chapter)
+        shown = [
+            a
+            for a in self.state.visible(self.chapter).prefetch_related("tags")
+            if self.state.filter.keeps(a)
+        ]
+        return (
+            [a for a in shown if a.is_in_place(source.text)],
+            [a for a in shown if not a.is_in_place(source.text)],
+        )
+
+    def _reader_tags(self) -> str:
+        tags = list(Tag.objects.filter(owner=self.state.reader))
+        context = {
+            "oob": True,
+            "reading": {"reader_tags": tags, "state": self.state},
+            "tag_suggestions": tag_suggestions(self.chapter.work, tags),
+            "chapter": self.chapter,
+            "colours": Colour.choices,
+            "tag_kinds": Tag.Kind.choices,
+        }
+        return render_to_string(f"{TEMPLATE}#reader-tags", context, self.request) + (
+            render_to_string(f"{TEMPLATE}#highlight-filter", context, self.request)
+        )

@@ -1,0 +1,96 @@
+"""The reading pages: a chapter, and the entire work, with the reader's highlights on them."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations.chapter_page import (
+    chapter_text_html,
+    page_parts,
+    tag_suggestions,
+)
+from annotations.models import Colour, Tag
+from annotations.reading import COLOUR_BY_TAG, HIDE_SHARED, ReadingState, annotated_chapter
+from fics.http import wants_fragment
+from fics.models import Chapter, Work
+
+# How many chapters the entire-work page sends at a time; the next ones load as the reader
+# scrolls towards them (or follows the link at the end without JavaScript).
+CHAPTERS_PER_PART = 3
+
+
+def get_chapter(work_pk: int, position: int) -> Chapter:
+    return get_object_or_404(
+        Chapter.objects.select_related("work"), work=work_pk, position=position
+    )
+
+
+@require_GET
+@login_required
+def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    chapter = get_chapter(work_pk, position)
+    parts = page_parts(request, ReadingState.of(request), chapter)
+    context = {
+        "work": chapter.work,
+        "chapter": chapter,
+        "parts": parts,
+        "colours": Colour.choices,
+        "tag_kinds": Tag.Kind.choices,
+    }
+    return render(request, "chapter.html", context)
+
+
+@require_GET
+@login_required
+def work_full(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entire work, a few chapters at a time: `?from=N` starts at the N-th chapter."""
+    work = get_object_or_404(Work, pk=pk)
+    try:
+        start = max(1, int(request.GET.get("from", "1")))
+    except ValueError:
+        start = 1
+    chapters = list(work.chapters.select_related("work").filter(position__gte=start))
+    shown, rest = chapters[:CHAPTERS_PER_PART], chapters[CHAPTERS_PER_PART:]
+    state = ReadingState.of(request)
+    sections = [
+        (
+            chapter,
+            chapter_text_html(
+                request, chapter, annotated_chapter(state, chapter), section_prefix(chapter)
+            ),
+        )
+        for chapter in shown
+    ]
+    context = {
+        "work": work,
+        "sections": sections,
+        "next_part": rest[0].position if rest else None,
+        "colours": Colour.choices,
+        "tag_kinds": Tag.Kind.choices,
+        "tag_suggestions": tag_suggestions(work, list(Tag.objects.filter(owner=request.user))),
+    }
+    if wants_fragment(request):
+        return render(request, "work_full.html#sections", context)
+    return render(request, "work_full.html", context)
+
+
+def section_prefix(chapter: Chapter) -> str:
+    """What keeps a chapter's paragraph ids unique on the entire-work page."""
+    return f"c{chapter.position}-"
+
+
+@require_POST
+@login_required
+def reading_preferences(request: HttpRequest) -> HttpResponse:
+    toggle = request.POST.get("toggle")
+    if toggle in {HIDE_SHARED, COLOUR_BY_TAG}:
+        request.session[toggle] = not request.session.get(toggle, False)
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    ):
+        back = reverse("library")
+    return HttpResponseRedirect(back)

@@ -1,0 +1,86 @@
+"""The reader's tags: by kind, each with its passages; rename, recolour, merge, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from annotations import services
+from annotations.forms import TagForm, TagMergeForm
+from annotations.models import Colour, Tag
+
+
+def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
+    return get_object_or_404(Tag, pk=pk, owner=request.user)
+
+
+@require_GET
+@login_required
+def tag_list(request: HttpRequest) -> HttpResponse:
+    live = Q(annotations__deleted_at__isnull=True)
+    tags = Tag.objects.filter(owner=request.user).annotate(uses=Count("annotations", filter=live))
+    headings = {Tag.Kind.CHARACTER: "Characters", Tag.Kind.THEME: "Themes", Tag.Kind.OTHER: "Other"}
+    groups = [(headings[kind], [tag for tag in tags if tag.kind == kind]) for kind in Tag.Kind]
+    return render(
+        request,
+        "tags.html",
+        {"groups": groups, "tags": tags, "colours": Colour.choices, "kinds": Tag.Kind.choices},
+    )
+
+
+@require_GET
+@login_required
+def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _get_own_tag(request, pk)
+    passages = (
+        tag.annotations.live()
+        .filter(owner=request.user)
+        .select_related("chapter__work")
+        .prefetch_related("tags")
+        .order_by("chapter__work__title", "chapter__work_id", "chapter__position", "start")
+    )
+    return render(request, "tag.html", {"tag": tag, "passages": passages})
+
+
+@require_POST
+@login_required
+def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _get_own_tag(request, pk)
+    form = TagForm(request.POST, instance=tag)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            services.tag_touch_annotations(tag=tag)
+        messages.success(request, f"Saved “{tag.name}”.")
+    else:
+        messages.error(request, form.first_error())
+    return redirect("tags")
+
+
+@require_POST
+@login_required
+def tag_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _get_own_tag(request, pk)
+    form = TagMergeForm(request.POST, owner=request.user)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("tags")
+    into = form.cleaned_data["into"]
+    services.tag_merge(source=source, into=into)
+    messages.success(request, f"Merged “{source.name}” into “{into.name}”.")
+    return redirect("tags")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _get_own_tag(request, pk)
+    if request.method == "POST":
+        services.tag_delete(tag=tag)
+        messages.success(request, f"Deleted the tag “{tag.name}”; its passages keep their notes.")
+        return redirect("tags")
+    uses = tag.annotations.live().count()
+    return render(request, "tag_delete.html", {"tag": tag, "uses": uses})
