@@ -231,10 +231,10 @@ def test_locate_resolves_repeated_words_by_their_surroundings():
 
 
 def test_locate_prefers_the_occurrence_nearest_the_old_position_when_context_ties():
-    text = chapter("Lexa. Lexa. Lexa.")
-    quote = Quote(exact="Lexa", prefix="", suffix="")
+    text = chapter("She said Lexa. She said Lexa. She said Lexa.")
+    quote = Quote(exact="Lexa", prefix="She said ", suffix=".")
 
-    assert text.locate(quote, Span(7, 11)) == Span(6, 10)
+    assert text.locate(quote, Span(25, 29)) == Span(24, 28)
 
 
 def test_locate_returns_none_when_the_quoted_text_is_gone():
