@@ -264,17 +264,12 @@ def _token_offsets(tokens: list[str]) -> list[int]:
 
 
 def _find_fuzzy(quote: Quote, text: str, slot: Span | None, *, ends_kept: bool) -> Span | None:
-    """Text close to the quote: its own words edited, between its unchanged surroundings (in
-    the slot the diff maps it to, or wherever those surroundings are now); or, for a quote of
-    SHORT_QUOTE or more, nearly the same words near the slot and then anywhere."""
+    """Text close to the quote: its own words edited, between its unchanged surroundings; or,
+    for a quote of SHORT_QUOTE or more, nearly the same words near the slot, then anywhere."""
     exact = quote.exact
     if not exact.strip():
         return None
-    found = None
-    if slot is not None:
-        found = _edited_in_slot(quote, text, slot, ends_kept=ends_kept)
-    if found is None:
-        found = _edited_between_context(quote, text, slot.start if slot is not None else 0)
+    found = _find_edited(quote, text, slot, ends_kept=ends_kept)
     if found is not None or len(exact) < SHORT_QUOTE:
         return found
     if slot is not None:
@@ -287,26 +282,32 @@ def _find_fuzzy(quote: Quote, text: str, slot: Span | None, *, ends_kept: bool) 
     return _fuzzy_in(quote, text, 0, len(text))
 
 
-def _edited_in_slot(quote: Quote, text: str, slot: Span, *, ends_kept: bool) -> Span | None:
-    """What the diff put in the quote's place, if it reads as the quote's words edited.
+def _find_edited(quote: Quote, text: str, slot: Span | None, *, ends_kept: bool) -> Span | None:
+    """The quote's words edited (`_reads_as_edited`), tried where they are likeliest, most
+    certain ends first, so that a word inserted or deleted next to an end stays inside:
 
-    When the diff kept both ends, the slot is those words, however much was inserted or
-    deleted inside; otherwise its ends are looked for around it (`_adjust_ends`).
+    1. the slot the diff maps the quote to, as it is, when the diff kept both of its ends;
+    2. the words between the stored prefix and suffix, found again word for word anywhere
+       (an edited passage that also moved, which the diff cannot map);
+    3. the slot with its ends looked for around it (`_adjust_ends`), when the diff did not
+       keep them (an edit touched an end).
     """
-    span = slot if ends_kept else _adjust_ends(quote, text, slot, _edited_threshold(quote))
-    if span is None or not _reads_as_edited(quote, text, span):
-        return None
-    return span
+    if slot is not None and ends_kept and _reads_as_edited(quote, text, slot):
+        return slot
+    found = _edited_between_context(quote, text, slot.start if slot is not None else 0)
+    if found is not None or slot is None or ends_kept:
+        return found
+    adjusted = _adjust_ends(quote, text, slot, _edited_threshold(quote))
+    if adjusted is not None and _reads_as_edited(quote, text, adjusted):
+        return adjusted
+    return None
 
 
 def _edited_between_context(quote: Quote, text: str, near: int) -> Span | None:
     """The words between the stored prefix and suffix, both found again word for word, if they
     read as the quote's words edited; if several places do, the most similar, then the nearest
-    to `near`.
-
-    This finds an edited passage that also moved (a scene cut and pasted elsewhere), which the
-    diff cannot map. Stored context shorter than CONTEXT was cut short by the chapter's edge,
-    and must be at that edge again.
+    to `near`. Stored context shorter than CONTEXT was cut short by the chapter's edge, and must
+    be at that edge again.
     """
     prefix, suffix, exact = quote.prefix, quote.suffix, quote.exact
     threshold = _edited_threshold(quote)
