@@ -15,7 +15,7 @@ Pure Python, no Django: everything is tested without a database.
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -311,8 +311,7 @@ def find_quote(text: str, quote: Quote, near: int = 0) -> Span | None:
         return None
     best = None
     best_key = None
-    found = text.find(exact)
-    while found != -1:
+    for found in occurrences(exact, text):
         prefix_agrees, suffix_agrees = _agreement(text, found, quote)
         if (
             len(exact) >= SHORT_QUOTE
@@ -326,8 +325,15 @@ def find_quote(text: str, quote: Quote, near: int = 0) -> Span | None:
             key = (-(prefix_agrees + suffix_agrees), abs(found - near))
             if best_key is None or key < best_key:
                 best, best_key = found, key
-        found = text.find(exact, found + 1)
     return None if best is None else Span(best, best + len(exact))
+
+
+def occurrences(piece: str, text: str) -> Iterator[int]:
+    """Where `piece` starts in `text`, overlapping occurrences included, first to last."""
+    found = text.find(piece)
+    while found != -1:
+        yield found
+        found = text.find(piece, found + 1)
 
 
 def _agreement(text: str, at: int, quote: Quote) -> tuple[int, int]:

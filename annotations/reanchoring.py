@@ -40,7 +40,15 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from annotations.anchoring import CONTEXT, SHORT_QUOTE, Quote, Span, find_quote, quote_at
+from annotations.anchoring import (
+    CONTEXT,
+    SHORT_QUOTE,
+    Quote,
+    Span,
+    find_quote,
+    occurrences,
+    quote_at,
+)
 
 # A quote this long is evidence enough on its own: a fuzzy match need not check its context.
 LONG_QUOTE = 2 * CONTEXT
@@ -316,7 +324,7 @@ def _edited_between_context(quote: Quote, text: str, near: int) -> Span | None:
     if len(prefix) < CONTEXT:
         starts = [len(prefix)] if text.startswith(prefix) else []
     else:
-        starts = [found + len(prefix) for found in _occurrences(prefix, text)]
+        starts = [found + len(prefix) for found in occurrences(prefix, text)]
     best = None
     best_key = None
     for start in starts:
@@ -333,13 +341,6 @@ def _edited_between_context(quote: Quote, text: str, near: int) -> Span | None:
             if best_key is None or key > best_key:
                 best, best_key = span, key
     return best
-
-
-def _occurrences(piece: str, text: str) -> Iterator[int]:
-    found = text.find(piece)
-    while found != -1:
-        yield found
-        found = text.find(piece, found + 1)
 
 
 def _reads_as_edited(quote: Quote, text: str, span: Span) -> bool:
