@@ -15,12 +15,18 @@ Pure Python, no Django: everything is tested without a database.
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 SEPARATOR = "\n\n"
 CONTEXT = 32
+# Quotes shorter than this are common words or names ("Lexa", "she said"): they occur all over a
+# chapter, so finding their words somewhere proves nothing about the place; see `find_quote`.
+SHORT_QUOTE = 12
+# How many code points of a short quote's stored context must still agree, on one side at least,
+# beyond the one shared space or punctuation mark any two places have.
+MIN_CONTEXT_AGREEMENT = 8
 
 STALE_PAGE = "reload the page and select again."
 
@@ -129,11 +135,7 @@ class ChapterText:
         """The TextQuoteSelector for a span: its text and up to `context` code points each side."""
         if not self._is_valid(span):
             raise AnchorError(f"The selection is outside this chapter's text; {STALE_PAGE}")
-        return Quote(
-            exact=self.text[span.start : span.end],
-            prefix=self.text[max(0, span.start - context) : span.start],
-            suffix=self.text[span.end : span.end + context],
-        )
+        return quote_at(self.text, span, context)
 
     def anchor_selection(self, utf16_start: int, utf16_end: int, exact: str) -> tuple[Span, Quote]:
         """Turn a reader's selection, as the browser reports it, into the selectors to store.
@@ -167,32 +169,13 @@ class ChapterText:
         return span, self.quote(span)
 
     def locate(self, quote: Quote, hint: Span | None) -> Span | None:
-        """Find a stored quote in the (possibly edited) chapter text.
+        """Find a stored quote in the (possibly edited) chapter text; see `find_quote`.
 
-        The hint (the stored position) wins if the quoted text is still there. Otherwise the
-        occurrence of `quote.exact` whose surroundings agree longest with `quote.prefix` and
-        `quote.suffix`, the one nearest the hint breaking a tie. None if the text is gone.
+        The hint (the stored position) only breaks ties: in a chapter that changed, finding the
+        quoted words at the old offsets is a coincidence, not evidence, unlike a position that
+        re-anchoring maps through a diff.
         """
-        if (
-            hint is not None
-            and self._is_valid(hint)
-            and self.text[hint.start : hint.end] == quote.exact
-        ):
-            return hint
-        if not quote.exact:
-            # An empty quote is "found" everywhere, which says nothing about where it was.
-            return None
-
-        occurrences = []
-        found = self.text.find(quote.exact)
-        while found != -1:
-            occurrences.append(found)
-            found = self.text.find(quote.exact, found + 1)
-        if not occurrences:
-            return None
-        near = hint.start if hint is not None else 0
-        best = min(occurrences, key=lambda at: (-self._agreement(at, quote), abs(at - near)))
-        return Span(best, best + len(quote.exact))
+        return find_quote(self.text, quote, near=hint.start if hint is not None else 0)
 
     def highlight(
         self,
@@ -288,14 +271,6 @@ class ChapterText:
         parts.extend(_close_tag(item) for item in reversed(open_marks))
         return "".join(parts)
 
-    def _agreement(self, at: int, quote: Quote) -> int:
-        """How many characters next to `quote.exact` found at `at` still read as the stored
-        prefix and suffix did."""
-        after = at + len(quote.exact)
-        return _common_suffix(
-            self.text[max(0, at - len(quote.prefix)) : at], quote.prefix
-        ) + _common_prefix(self.text[after : after + len(quote.suffix)], quote.suffix)
-
     def _is_valid(self, span: Span) -> bool:
         return 0 <= span.start <= span.end <= len(self.text)
 
@@ -315,17 +290,89 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _common_prefix(text: str, wanted: str) -> int:
+def quote_at(text: str, span: Span, context: int = CONTEXT) -> Quote:
+    """The TextQuoteSelector for a span of `text`, which must lie within it."""
+    return Quote(
+        exact=text[span.start : span.end],
+        prefix=text[max(0, span.start - context) : span.start],
+        suffix=text[span.end : span.end + context],
+    )
+
+
+def find_quote(text: str, quote: Quote, near: int = 0) -> Span | None:
+    """The occurrence of `quote.exact` in `text` whose surroundings agree longest with the stored
+    prefix and suffix, the one nearest `near` breaking a tie; None if there is none.
+
+    Agreement is counted in code points, outward from the quote: how much of the stored prefix
+    still ends right before the occurrence, plus how much of the stored suffix still starts right
+    after it. A quote of SHORT_QUOTE or more code points is found by its words alone; a shorter
+    one only where its context confirms the place (`_confirms`), however many times its words
+    occur. This is the one quote search: the JSON import and re-anchoring both use it.
+
+    Why short quotes need their context, for both callers: a note put on the same word at the
+    wrong place looks right and says something false, and nobody notices; a quote left unplaced
+    is listed where the reader sees it (an import problem, an orphan to re-attach). So a
+    three-letter quote whose neighbours changed is not placed on the first "the" that fits.
+    """
+    exact = quote.exact
+    if not exact:
+        # An empty quote is "found" everywhere, which says nothing about where it was.
+        return None
+    best = None
+    best_key = None
+    for found in occurrences(exact, text):
+        prefix_agrees, suffix_agrees = _agreement(text, found, quote)
+        if (
+            len(exact) >= SHORT_QUOTE
+            or _confirms(prefix_agrees, quote.prefix, at_edge=found == len(quote.prefix))
+            or _confirms(
+                suffix_agrees,
+                quote.suffix,
+                at_edge=found + len(exact) + len(quote.suffix) == len(text),
+            )
+        ):
+            key = (-(prefix_agrees + suffix_agrees), abs(found - near))
+            if best_key is None or key < best_key:
+                best, best_key = found, key
+    return None if best is None else Span(best, best + len(exact))
+
+
+def occurrences(piece: str, text: str) -> Iterator[int]:
+    """Where `piece` starts in `text`, overlapping occurrences included, first to last."""
+    found = text.find(piece)
+    while found != -1:
+        yield found
+        found = text.find(piece, found + 1)
+
+
+def _agreement(text: str, at: int, quote: Quote) -> tuple[int, int]:
+    """How many code points just before and just after `quote.exact`, found at `at`, still read
+    as the stored prefix and suffix did."""
+    before = text[max(0, at - len(quote.prefix)) : at]
+    after_start = at + len(quote.exact)
+    after = text[after_start : after_start + len(quote.suffix)]
+    return (
+        _common_prefix_length(before[::-1], quote.prefix[::-1]),
+        _common_prefix_length(after, quote.suffix),
+    )
+
+
+def _confirms(agreeing: int, stored: str, *, at_edge: bool) -> bool:
+    """Whether one side's agreement is evidence of the place. Stored context shorter than
+    MIN_CONTEXT_AGREEMENT means the quote was at the start (or end) of the chapter; then it must
+    be all there, and the occurrence at the same edge."""
+    if len(stored) >= MIN_CONTEXT_AGREEMENT:
+        return agreeing >= MIN_CONTEXT_AGREEMENT
+    return agreeing == len(stored) and at_edge
+
+
+def _common_prefix_length(text: str, wanted: str) -> int:
     length = 0
     for ours, theirs in zip(text, wanted, strict=False):
         if ours != theirs:
             break
         length += 1
     return length
-
-
-def _common_suffix(text: str, wanted: str) -> int:
-    return _common_prefix(text[::-1], wanted[::-1])
 
 
 def _nesting_rank(item: Highlight | Styling) -> tuple:

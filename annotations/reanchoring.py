@@ -7,13 +7,18 @@ Each annotation is tried in turn, from the most to the least certain placement:
 2. the occurrence of the quoted text whose surroundings best agree with the stored prefix and
    suffix, the one nearest the mapped position breaking a tie (MOVED, or KEPT if it is back at the
    old offsets);
-3. text close to the quote, near the mapped position and then anywhere, when both the quote and
-   its surroundings are similar enough that a reader would call it the same passage (FUZZY);
-4. otherwise nothing: ORPHANED. The caller keeps the annotation and lists it with its quote.
+3. the quote's words edited (a word inserted or deleted, a typo fixed) between its stored
+   surroundings, still there on both sides: in the slot the diff maps it to, or wherever those
+   surroundings are found again word for word (FUZZY);
+4. for a quote of SHORT_QUOTE or more, nearly the same words, near the mapped position and then
+   anywhere, with enough of its surroundings similar that a reader would call it the same
+   passage (FUZZY);
+5. otherwise nothing: ORPHANED. The caller keeps the annotation and lists it with its quote.
 
-Short quotes ("Lexa", "she said") occur all over a chapter, so their words alone prove nothing:
-they are placed by an exact match only with some stored context agreeing, and by a fuzzy match
-only in the slot the diff maps them to, with the context on both sides intact.
+Step 2 is `anchoring.find_quote`, the same search the JSON import uses. Short quotes ("Lexa",
+"she said") occur all over a chapter, so their words alone prove nothing: they are placed by an
+exact match only with some stored context agreeing, and by a fuzzy match only between their
+surroundings (step 3).
 
 The diff is computed once per chapter, not per annotation, coarse to fine: difflib over lines
 (paragraphs), then sentences, then words, each only inside the runs the coarser one found
@@ -35,25 +40,36 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from annotations.anchoring import CONTEXT, Quote, Span
+from annotations.anchoring import (
+    CONTEXT,
+    SHORT_QUOTE,
+    Quote,
+    Span,
+    find_quote,
+    occurrences,
+    quote_at,
+)
 
-# Quotes shorter than this are common words or names; see the module docstring.
-SHORT_QUOTE = 12
 # A quote this long is evidence enough on its own: a fuzzy match need not check its context.
 LONG_QUOTE = 2 * CONTEXT
 # Minimum rapidfuzz similarity (0-100) of the new text to a quote of SHORT_QUOTE or more code
-# points: a twelve-character quote survives one substituted character (91.7) but not two (83.3).
+# points, wherever it is: a twelve-character quote survives one substituted character (91.7) but
+# not two (83.3).
 FUZZY_THRESHOLD = 90
-# Below LONG_QUOTE, a fuzzy match also needs one side of its context this similar to the stored
+# Below LONG_QUOTE, such a match also needs one side of its context this similar to the stored
 # one; two unrelated 32-character stretches of English prose score about 40, rarely above 55.
 CONTEXT_THRESHOLD = 70
-# A short quote's fuzzy match needs both sides of its context nearly unchanged ...
-SHORT_CONTEXT_THRESHOLD = 90
-# ... and the new words similar to the old ("teh" → "the" scores 66.7, "Lexa" → "Clarke" 20).
+# Between stored context that is still there on both sides, this similar (a typo or two in 32
+# characters), the new words are the quote's own words, edited, when they are similar enough:
+INTACT_CONTEXT_THRESHOLD = 90
+# a quote of SHORT_QUOTE or more this similar. One word inserted or deleted inside scores well
+# above it ("pressed it [firmly] against" 83.7, "it firmly against" → "it against" 74); a sentence
+# rewritten between the same neighbours does not: among 14,000 pairs of sentences of the seed
+# chapters, of similar lengths, the median scores 41, one in a thousand 58, the most alike 66.
+EDITED_THRESHOLD = 70
+# A short quote this similar: one letter in three changes a lot ("teh" → "the" scores 66.7,
+# "Lexa" → "Clarke" 20).
 SHORT_FUZZY_THRESHOLD = 60
-# For an exact match of a short quote: how many code points of stored context must still agree,
-# on one side at least, beyond the one shared space or punctuation mark any two places have.
-MIN_CONTEXT_AGREEMENT = 8
 # Blocks larger than this (product of their lengths) are cut down by a coarser diff before the
 # character diff; a rapidfuzz character diff of two 10,000-character blocks takes about 5 ms.
 CHARACTER_DIFF_LIMIT = 10_000 * 10_000
@@ -103,16 +119,19 @@ def _reanchor_one(anchor: Anchor, old_text: str, new_text: str, mapping: "_Offse
     old = anchor.span
     exact = anchor.quote.exact
     mapped = None
+    ends_kept = False
     if 0 <= old.start <= old.end <= len(old_text):
         mapped = mapping.span(old)
         if new_text[mapped.start : mapped.end] == exact:
             return _placed(anchor, _exact_placement(old, mapped), mapped, new_text)
+        ends_kept = mapping.keeps_ends(old)
 
-    found = _find_exact(anchor.quote, new_text, mapped)
+    near = mapped.start if mapped is not None else 0
+    found = find_quote(new_text, anchor.quote, near)
     if found is not None:
         return _placed(anchor, _exact_placement(old, found), found, new_text)
 
-    found = _find_fuzzy(anchor.quote, new_text, mapped)
+    found = _find_fuzzy(anchor.quote, new_text, mapped, ends_kept=ends_kept)
     if found is not None:
         return _placed(anchor, Placement.FUZZY, found, new_text)
     return Result(anchor.id, Placement.ORPHANED, None, None)
@@ -123,12 +142,7 @@ def _exact_placement(old: Span, new: Span) -> Placement:
 
 
 def _placed(anchor: Anchor, placement: Placement, span: Span, text: str) -> Result:
-    quote = Quote(
-        exact=text[span.start : span.end],
-        prefix=text[max(0, span.start - CONTEXT) : span.start],
-        suffix=text[span.end : span.end + CONTEXT],
-    )
-    return Result(anchor.id, placement, span, quote)
+    return Result(anchor.id, placement, span, quote_at(text, span))
 
 
 # The diff, and offsets mapped through it.
@@ -156,6 +170,29 @@ class _OffsetMap:
         # An end maps as the end of its last character, so text inserted right after a span
         # stays out of it, as text inserted right before it does for its start.
         return Span(start, max(start, self._map(old.end, start_side=False)))
+
+    def keeps_ends(self, old: Span) -> bool:
+        """Whether the diff left both ends of `old` where they were: the characters either side
+        of each end unchanged and still neighbours (or the end still the edge of the text).
+
+        Then the mapped span holds exactly what became of the old one, whatever was edited
+        inside it. An edit touching an end leaves the mapping to a guess: the diff may align
+        "teh" → "the" as a deleted "e" and an inserted one, which maps "teh" to "th".
+        """
+        return self._keeps_boundary(old.start) and self._keeps_boundary(old.end)
+
+    def _keeps_boundary(self, offset: int) -> bool:
+        if not self._sizes:
+            return False
+        if offset == 0:
+            return self._old_starts[0] == 0 and self._new_starts[0] == 0
+        if offset == self._old_length:
+            return (
+                self._old_starts[-1] + self._sizes[-1] == self._old_length
+                and self._new_starts[-1] + self._sizes[-1] == self._new_length
+            )
+        block = bisect_right(self._old_starts, offset - 1) - 1
+        return block >= 0 and offset < self._old_starts[block] + self._sizes[block]
 
     def _map(self, offset: int, *, start_side: bool) -> int:
         character = offset if start_side else offset - 1
@@ -231,94 +268,92 @@ def _token_offsets(tokens: list[str]) -> list[int]:
     return offsets
 
 
-# Exact search.
-
-
-def _find_exact(quote: Quote, text: str, near: Span | None) -> Span | None:
-    """The occurrence of the quoted text that agrees longest with its stored context, the one
-    nearest `near` breaking a tie; for a short quote, only occurrences some context confirms."""
-    exact = quote.exact
-    if not exact:
-        # An empty quote is "found" everywhere, which says nothing about where it was.
-        return None
-    hint = near.start if near is not None else 0
-    best = None
-    best_key = None
-    found = text.find(exact)
-    while found != -1:
-        prefix_agrees, suffix_agrees = _agreement(text, found, quote)
-        if (
-            len(exact) >= SHORT_QUOTE
-            or _confirms(prefix_agrees, quote.prefix, at_edge=found == len(quote.prefix))
-            or _confirms(
-                suffix_agrees,
-                quote.suffix,
-                at_edge=found + len(exact) + len(quote.suffix) == len(text),
-            )
-        ):
-            key = (-(prefix_agrees + suffix_agrees), abs(found - hint))
-            if best_key is None or key < best_key:
-                best, best_key = found, key
-        found = text.find(exact, found + 1)
-    return None if best is None else Span(best, best + len(exact))
-
-
-def _agreement(text: str, at: int, quote: Quote) -> tuple[int, int]:
-    """How many characters just before and just after `quote.exact`, found at `at`, still read
-    as the stored prefix and suffix did."""
-    before = text[max(0, at - len(quote.prefix)) : at]
-    after_start = at + len(quote.exact)
-    after = text[after_start : after_start + len(quote.suffix)]
-    return _common_prefix_length(before[::-1], quote.prefix[::-1]), _common_prefix_length(
-        after, quote.suffix
-    )
-
-
-def _confirms(agreeing: int, stored: str, *, at_edge: bool) -> bool:
-    """Whether one side's agreement is evidence of the place. Stored context shorter than
-    MIN_CONTEXT_AGREEMENT means the quote was at the start (or end) of the chapter; then it must
-    be all there, and the occurrence at the same edge."""
-    if len(stored) >= MIN_CONTEXT_AGREEMENT:
-        return agreeing >= MIN_CONTEXT_AGREEMENT
-    return agreeing == len(stored) and at_edge
-
-
-def _common_prefix_length(text: str, wanted: str) -> int:
-    length = 0
-    for ours, theirs in zip(text, wanted, strict=False):
-        if ours != theirs:
-            break
-        length += 1
-    return length
-
-
 # Fuzzy search.
 
 
-def _find_fuzzy(quote: Quote, text: str, near: Span | None) -> Span | None:
+def _find_fuzzy(quote: Quote, text: str, slot: Span | None, *, ends_kept: bool) -> Span | None:
+    """Text close to the quote: its own words edited, between its unchanged surroundings; or,
+    for a quote of SHORT_QUOTE or more, nearly the same words near the slot, then anywhere."""
     exact = quote.exact
     if not exact.strip():
         return None
-    if len(exact) < SHORT_QUOTE:
-        return _short_in_slot(quote, text, near)
-    if near is not None:
+    found = _find_edited(quote, text, slot, ends_kept=ends_kept)
+    if found is not None or len(exact) < SHORT_QUOTE:
+        return found
+    if slot is not None:
         margin = max(CONTEXT, len(exact))
-        window_start = max(0, near.start - margin)
-        window_end = min(len(text), near.end + margin)
+        window_start = max(0, slot.start - margin)
+        window_end = min(len(text), slot.end + margin)
         found = _fuzzy_in(quote, text, window_start, window_end)
         if found is not None or (window_start == 0 and window_end == len(text)):
             return found
     return _fuzzy_in(quote, text, 0, len(text))
 
 
-def _short_in_slot(quote: Quote, text: str, slot: Span | None) -> Span | None:
-    """A short quote's new words: what the diff put between its unchanged surroundings."""
-    if slot is None:
-        return None
-    span = _adjust_ends(quote, text, slot, SHORT_FUZZY_THRESHOLD)
-    if span is None or min(_context_similarity(quote, text, span)) < SHORT_CONTEXT_THRESHOLD:
-        return None
-    return span
+def _find_edited(quote: Quote, text: str, slot: Span | None, *, ends_kept: bool) -> Span | None:
+    """The quote's words edited (`_reads_as_edited`), tried where they are likeliest, most
+    certain ends first, so that a word inserted or deleted next to an end stays inside:
+
+    1. the slot the diff maps the quote to, as it is, when the diff kept both of its ends;
+    2. the words between the stored prefix and suffix, found again word for word anywhere
+       (an edited passage that also moved, which the diff cannot map);
+    3. the slot with its ends looked for around it (`_adjust_ends`), when the diff did not
+       keep them (an edit touched an end).
+    """
+    if slot is not None and ends_kept and _reads_as_edited(quote, text, slot):
+        return slot
+    found = _edited_between_context(quote, text, slot.start if slot is not None else 0)
+    if found is not None or slot is None or ends_kept:
+        return found
+    adjusted = _adjust_ends(quote, text, slot, _edited_threshold(quote))
+    if adjusted is not None and _reads_as_edited(quote, text, adjusted):
+        return adjusted
+    return None
+
+
+def _edited_between_context(quote: Quote, text: str, near: int) -> Span | None:
+    """The words between the stored prefix and suffix, both found again word for word, if they
+    read as the quote's words edited; if several places do, the most similar, then the nearest
+    to `near`. Stored context shorter than CONTEXT was cut short by the chapter's edge, and must
+    be at that edge again.
+    """
+    prefix, suffix, exact = quote.prefix, quote.suffix, quote.exact
+    threshold = _edited_threshold(quote)
+    # fuzz.ratio of texts of m and n code points is at most 200·m/(m + n): longer cannot pass.
+    longest = len(exact) * (200 - threshold) // threshold
+    if len(prefix) < CONTEXT:
+        starts = [len(prefix)] if text.startswith(prefix) else []
+    else:
+        starts = [found + len(prefix) for found in occurrences(prefix, text)]
+    best = None
+    best_key = None
+    for start in starts:
+        if len(suffix) < CONTEXT:
+            end = len(text) - len(suffix) if text.endswith(suffix) else -1
+            end = end if start <= end <= start + longest else -1
+        else:
+            end = text.find(suffix, start, start + longest + len(suffix))
+        if end <= start or text[start].isspace() or text[end - 1].isspace():
+            continue
+        span = Span(start, end)
+        if _reads_as_edited(quote, text, span):
+            key = (fuzz.ratio(exact, text[start:end]), -abs(start - near))
+            if best_key is None or key > best_key:
+                best, best_key = span, key
+    return best
+
+
+def _reads_as_edited(quote: Quote, text: str, span: Span) -> bool:
+    """Whether text[span] is the quote's words edited: its context is still there on both sides
+    and the words between are similar enough (see EDITED_THRESHOLD)."""
+    return (
+        fuzz.ratio(quote.exact, text[span.start : span.end]) >= _edited_threshold(quote)
+        and min(_context_similarity(quote, text, span)) >= INTACT_CONTEXT_THRESHOLD
+    )
+
+
+def _edited_threshold(quote: Quote) -> float:
+    return SHORT_FUZZY_THRESHOLD if len(quote.exact) < SHORT_QUOTE else EDITED_THRESHOLD
 
 
 def _fuzzy_in(quote: Quote, text: str, start: int, end: int) -> Span | None:

@@ -231,10 +231,48 @@ def test_locate_resolves_repeated_words_by_their_surroundings():
 
 
 def test_locate_prefers_the_occurrence_nearest_the_old_position_when_context_ties():
-    text = chapter("Lexa. Lexa. Lexa.")
-    quote = Quote(exact="Lexa", prefix="", suffix="")
+    text = chapter("She said Lexa. She said Lexa. She said Lexa.")
+    quote = Quote(exact="Lexa", prefix="She said ", suffix=".")
 
-    assert text.locate(quote, Span(7, 11)) == Span(6, 10)
+    assert text.locate(quote, Span(25, 29)) == Span(24, 28)
+
+
+def test_locate_prefers_agreeing_context_to_the_stored_position():
+    text = chapter("Lexa sat. Clarke looked at Lexa. Then she left.")
+    quote = Quote(exact="Lexa", prefix="Clarke looked at ", suffix=". Then")
+
+    assert text.locate(quote, Span(0, 4)) == Span(27, 31)
+
+
+def test_locate_does_not_place_a_three_letter_quote_whose_context_changed():
+    text = chapter("Clarke smiled at the door. She closed the gate.")
+    quote = Quote(exact="the", prefix="Lexa looked up at ", suffix=" window and sighed.")
+
+    assert text.text[17:20] == "the"
+    assert text.locate(quote, Span(17, 20)) is None
+
+
+def test_locate_places_a_three_letter_quote_where_enough_context_agrees():
+    text = chapter("Clarke smiled at the door. Lexa looked up at the gate and sighed.")
+    quote = Quote(exact="the", prefix="Lexa looked up at ", suffix=" window and sighed.")
+    start = text.text.index("the gate")
+
+    assert text.locate(quote, Span(17, 20)) == Span(start, start + 3)
+
+
+def test_locate_places_a_three_letter_quote_at_the_chapter_start_only_there():
+    quote = Quote(exact="She", prefix="", suffix=" smiled at Lexa, and then they")
+
+    assert chapter("She grinned. She laughed.").locate(quote, None) == Span(0, 3)
+    assert chapter("Lexa grinned. She laughed.").locate(quote, None) is None
+
+
+def test_locate_finds_a_quote_of_twelve_or_more_by_its_words_alone():
+    text = chapter("Much later: we leave at dawn, Octavia said.")
+    quote = Quote(exact="we leave at dawn", prefix="Clarke said: ", suffix=" tomorrow.")
+    start = text.text.index("we leave")
+
+    assert text.locate(quote, None) == Span(start, start + len(quote.exact))
 
 
 def test_locate_returns_none_when_the_quoted_text_is_gone():
