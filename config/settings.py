@@ -119,6 +119,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Failed logins are counted here (config/login.py): in files, so that every server process sees
+# the same counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "login_failures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "login-failures",
+        # Culling drops entries at random: keep it for floods far beyond the throttle's limits.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+# Only where a proxy we run appends the client's address to X-Forwarded-For; otherwise clients
+# could write any address there, and every reader behind the proxy would share the proxy's one.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
