@@ -21,6 +21,8 @@ from django.core.cache import caches
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 
+from config.views import mail_configured
+
 WINDOW_SECONDS = 15 * 60
 FAILURES_PER_ACCOUNT = 5
 # Higher: several readers may share one address (a household, an office).
@@ -104,6 +106,9 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(password_reset=mail_configured(), **kwargs)
 
     def form_invalid(self, form):
         # 429 tells scripts and monitoring what happened; people read the message.

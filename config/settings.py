@@ -130,6 +130,25 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
+# Mail serves password resets only, and only once an SMTP server is named: without one the reset
+# pages do not exist (config.views.needs_mail). A reset link logs in as its reader, so it goes by
+# SMTP or not at all. Never the console backend: it would write every reset link into the server
+# log, for anyone who reads the log to take the account over, while the reader waits for a mail.
+MAILERS = {}
+if email_host := os.environ.get("EMAIL_HOST"):
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            # A slow mail server must not hold a worker for long.
+            "timeout": 10,
+        },
+    }
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"marginalia@{email_host}")
 # Only where a proxy we run appends the client's address to X-Forwarded-For; otherwise clients
 # could write any address there, and every reader behind the proxy would share the proxy's one.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)

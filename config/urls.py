@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.login import AdminLoginForm, LoginView
+from config.views import PasswordResetView, needs_mail
 
 admin.site.login_form = AdminLoginForm
 
@@ -14,6 +15,22 @@ accounts = [
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("password_reset/", needs_mail(PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "password_reset/done/",
+        needs_mail(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        needs_mail(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        needs_mail(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
     ),
 ]
 

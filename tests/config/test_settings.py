@@ -10,7 +10,8 @@ def build_settings(monkeypatch, tmp_path, **environ) -> dict:
     """The settings module as a server started with this environment would build it."""
     monkeypatch.setenv("MARGINALIA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "test")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("DATABASE_URL", "EMAIL_HOST"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(PROJECT_ROOT / "config" / "settings.py"))
@@ -54,3 +55,16 @@ def test_a_database_named_by_url_is_opened_in_wal_mode(monkeypatch, tmp_path):
             assert cursor.fetchone() == (20_000,)
     finally:
         connections.close_all()
+
+
+def test_without_a_mail_server_there_is_no_mailer(monkeypatch, tmp_path):
+    assert build_settings(monkeypatch, tmp_path)["MAILERS"] == {}
+
+
+def test_a_named_mail_server_is_used_over_smtp(monkeypatch, tmp_path):
+    built = build_settings(monkeypatch, tmp_path, EMAIL_HOST="smtp.example.com")
+
+    mailer = built["MAILERS"]["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"]["host"] == "smtp.example.com"
+    assert mailer["OPTIONS"]["use_tls"] is True
