@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
-    # Last, yet before anything reads the body: every middleware's __call__ runs before any
-    # process_view, and the CSRF check reads request.POST (spooling files to disk) in one.
+    # Last in the list, yet it answers before the body is read: every middleware's __call__ runs
+    # before any process_view, and it is CSRF's process_view that reads request.POST.
     "config.middleware.RequestBodyLimitMiddleware",
 ]
 
@@ -126,7 +126,8 @@ CACHES = {
     "login_failures": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": DATA_DIR / "login-failures",
-        # Culling drops entries at random: keep it for floods far beyond the throttle's limits.
+        # When full, the cache drops a third of its entries at random, counts included: leave
+        # room for floods far beyond the limits.
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
