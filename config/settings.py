@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.HtmxLoginRedirectMiddleware",
+    # Last in the list, yet it answers before the body is read: every middleware's __call__ runs
+    # before any process_view, and it is CSRF's process_view that reads request.POST.
+    "config.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,20 +94,20 @@ if database_url := os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "marginalia.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers wait on the busy
-                # timeout instead of failing with "database is locked" halfway through.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                ),
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "marginalia.sqlite3"}
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same for a DATABASE_URL naming an SQLite file: without them, concurrent writes fail
+    # with "database is locked". Options given in the URL's query string still win.
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers wait on the busy
+        # timeout instead of failing with "database is locked" halfway through.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+        ),
+    } | DATABASES["default"].get("OPTIONS", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,6 +135,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Failed logins are counted here (config/login.py): in files, so that every server process sees
+# the same counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "login_failures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "login-failures",
+        # When full, the cache drops a third of its entries at random, counts included: leave
+        # room for floods far beyond the limits.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+# Mail serves password resets only, and only once an SMTP server is named: without one the reset
+# pages do not exist (config.views.needs_mail). A reset link logs in as its reader, so it goes by
+# SMTP or not at all. Never the console backend: it would write every reset link into the server
+# log, for anyone who reads the log to take the account over, while the reader waits for a mail.
+MAILERS = {}
+if email_host := os.environ.get("EMAIL_HOST"):
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            # A slow mail server must not hold a worker for long.
+            "timeout": 10,
+        },
+    }
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"marginalia@{email_host}")
+# Only where a proxy we run appends the client's address to X-Forwarded-For; otherwise clients
+# could write any address there, and every reader behind the proxy would share the proxy's one.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -160,6 +197,10 @@ MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# All of one request to an upload page: several story files and the form around them (+1 MB).
+# config.middleware.RequestBodyLimitMiddleware refuses larger bodies before reading them.
+MAX_UPLOAD_REQUEST_MB = int(os.environ.get("MAX_UPLOAD_REQUEST_MB", str(5 * MAX_UPLOAD_MB)))
+MAX_UPLOAD_REQUEST_BYTES = MAX_UPLOAD_REQUEST_MB * 1024 * 1024 + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 # Scripts only from our own origin: no inline script, no eval, nothing from elsewhere.

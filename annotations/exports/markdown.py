@@ -6,7 +6,9 @@ there (`==one==[^1]==two==[^2]`). Which words belong to which annotation is ther
 readable from the marks alone; each footnote quotes its annotation's whole text, so every
 annotation is recoverable. Footnotes come at the end of each chapter and are numbered through the
 whole file (a footnote label must be unique in a document). The reader's notes are Markdown
-already and go into their footnote as written.
+already and go into their footnote as written, but for raw HTML: its `<` becomes `&lt;`, so that a
+viewer that renders HTML shows it as text, as Marginalia does, instead of running a shared note's
+`<script>`.
 """
 
 import re
@@ -21,6 +23,9 @@ from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRec
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&=~|])")
 # Characters that only mean something at the start of a line: headings, quotes, list items.
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))", re.MULTILINE)
+# Where raw HTML can start in CommonMark: a tag, a closing tag, a comment, a declaration or a
+# processing instruction. `<3` and `a < b` cannot, and stay as written.
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _LEADING_SPACE = re.compile(r"^\s*")
 _TRAILING_SPACE = re.compile(r"\s*$")
 
@@ -159,7 +164,8 @@ def _footnote(annotation: AnnotationRecord, number: int) -> str:
     details.append(f"{annotation.created:%Y-%m-%d}")
     body = [quote, " · ".join(details)]
     if annotation.note.strip():
-        body.append(annotation.note.strip())
+        # Inside a code span `&lt;` shows as written: a small price for not parsing the note.
+        body.append(_HTML_START.sub("&lt;", annotation.note.strip()))
     lines = "\n\n".join(body).split("\n")
     # Continuation lines indented four spaces stay inside the footnote.
     indented = [lines[0]] + [f"    {line}" if line.strip() else "" for line in lines[1:]]

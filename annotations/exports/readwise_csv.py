@@ -7,8 +7,12 @@ sorts a book's highlights by. Dates are UTC, `YYYY-MM-DD HH:MM:SS`.
 
 Plain UTF-8 without a byte-order mark: Readwise accepts it, and a BOM would end up in the first
 column's name for most CSV readers (`\\ufeffHighlight`). Spreadsheet programs may need "import
-as UTF-8". Cells are written as they are, never prefixed against spreadsheet formulas: the file
-is for importing elsewhere, and a prefixed highlight would show the prefix there.
+as UTF-8".
+
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front (OWASP's
+advice against CSV injection): a spreadsheet would otherwise run it as a formula, and the notes,
+tags and story text in the file were written by others (shared notes, the story's author). The
+price is a stray `'` on such a cell where the file is imported elsewhere.
 """
 
 import csv
@@ -16,6 +20,8 @@ import io
 from datetime import UTC
 
 from annotations.exports.records import WorkRecord
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     "Highlight",
@@ -41,16 +47,21 @@ def export_readwise_csv(work: WorkRecord) -> str:
             location += 1
             writer.writerow(
                 {
-                    "Highlight": annotation.exact,
-                    "Title": work.title,
-                    "Author": work.author,
-                    "URL": chapter.url,
-                    "Note": annotation.note,
+                    "Highlight": _inert(annotation.exact),
+                    "Title": _inert(work.title),
+                    "Author": _inert(work.author),
+                    "URL": _inert(chapter.url),
+                    "Note": _inert(annotation.note),
                     "Location": location,
                     "Date": f"{annotation.created.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
-                    "Tags": ", ".join(tag.name for tag in annotation.tags),
+                    "Tags": _inert(", ".join(tag.name for tag in annotation.tags)),
                     "Colour": annotation.colour,
-                    "Chapter": chapter.display_title,
+                    "Chapter": _inert(chapter.display_title),
                 }
             )
     return out.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """The cell as text a spreadsheet shows, never a formula it runs."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell

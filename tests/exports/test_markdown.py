@@ -17,6 +17,14 @@ def footnotes(markdown: str) -> dict[int, str]:
     return {int(number): body for number, body in FOOTNOTE.findall(markdown)}
 
 
+def rendered_with_footnotes(markdown: str) -> str:
+    """HTML as a viewer that renders raw HTML and knows footnotes shows the export: CommonMark has
+    no footnotes, so each footnote's body is rendered on its own, without its label and indent."""
+    md = MarkdownIt("commonmark", {"html": True})
+    bodies = [re.sub("^    ", "", f"> {body}", flags=re.M) for body in footnotes(markdown).values()]
+    return md.render(FOOTNOTE.sub("", markdown)) + "".join(map(md.render, bodies))
+
+
 def quoted(footnote: str) -> str:
     """The highlight's words as the footnote quotes them: its leading blockquote."""
     lines = []
@@ -36,7 +44,9 @@ def test_every_highlight_and_note_is_in_the_markdown(story, reader):
     assert len(notes) == len(story.mine)
     assert sorted(quoted(body) for body in notes.values()) == sorted(a.exact for a in story.mine)
     for annotation in story.mine:
-        note_lines = [line.strip() for line in annotation.note.split("\n") if line.strip()]
+        # Raw HTML in a note is written as text (see the test below); the rest is as written.
+        note = annotation.note.replace("<", "&lt;")
+        note_lines = [line.strip() for line in note.split("\n") if line.strip()]
         assert all(line in markdown for line in note_lines)
     for number in notes:
         assert f"[^{number}]" in markdown.split(f"[^{number}]:")[0]
@@ -63,6 +73,31 @@ def test_markdown_renders_as_the_story_with_headings_breaks_and_quoted_notes(sto
 
 
 @pytest.mark.django_db
+def test_html_in_notes_and_tags_shows_as_text_where_a_viewer_renders_html(story, reader):
+    rendered = rendered_with_footnotes(export(story.work, reader, "md"))
+
+    for element in ("<script", "<img", "<svg", '<a href="javascript'):
+        assert element not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in rendered
+    assert "&lt;img src=x onerror=alert(&quot;tag&quot;)&gt; (other)" in rendered
+
+
+def test_html_in_the_story_and_its_quotes_shows_as_text():
+    text = "Before <script>alert(1)</script> after <!-- hidden -->"
+    rendered = rendered_with_footnotes(export_markdown(record(text, [(7, 32), (39, 54)])))
+
+    assert "<script" not in rendered and "<!--" not in rendered
+    assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert rendered.count("&lt;!-- hidden --&gt;") == 2
+
+
+def test_a_note_keeps_the_less_than_signs_that_cannot_start_html():
+    work = record("some words here", [(5, 10)], note="I <3 this, and 1 < 2")
+
+    assert "I <3 this, and 1 < 2" in export_markdown(work)
+
+
+@pytest.mark.django_db
 def test_marks_removed_leave_the_chapter_text_intact(story, reader):
     markdown = export(story.work, reader, "md")
 
@@ -83,7 +118,7 @@ def test_another_readers_annotations_stay_out_unless_shared_and_asked_for(story,
     assert "Shared by bob" in with_shared
 
 
-def record(text: str, spans: list[tuple[int, int]]) -> WorkRecord:
+def record(text: str, spans: list[tuple[int, int]], note: str = "") -> WorkRecord:
     moment = datetime(2024, 5, 1, tzinfo=UTC)
     annotations = tuple(
         AnnotationRecord(
@@ -94,7 +129,7 @@ def record(text: str, spans: list[tuple[int, int]]) -> WorkRecord:
             prefix="",
             suffix="",
             colour="yellow",
-            note=f"note {n}",
+            note=note or f"note {n}",
             note_html="",
             tags=(),
             creator="alice",
