@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotations import services
 from annotations.forms import TagForm, TagMergeForm
 from annotations.models import Colour, Tag
+from fics.http import page_of
+
+TAGS_PER_PAGE = 100
+PASSAGES_PER_PAGE = 50
 
 
 def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
@@ -21,13 +26,18 @@ def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
 @login_required
 def tag_list(request: HttpRequest) -> HttpResponse:
     live = Q(annotations__deleted_at__isnull=True)
-    tags = Tag.objects.filter(owner=request.user).annotate(uses=Count("annotations", filter=live))
+    tags = (
+        Tag.objects.filter(owner=request.user)
+        .annotate(uses=Count("annotations", filter=live))
+        .order_by("kind", Lower("name"), "pk")
+    )
+    page = page_of(request, tags, TAGS_PER_PAGE)
     headings = {Tag.Kind.CHARACTER: "Characters", Tag.Kind.THEME: "Themes", Tag.Kind.OTHER: "Other"}
-    groups = [(headings[kind], [tag for tag in tags if tag.kind == kind]) for kind in Tag.Kind]
+    groups = [(headings[kind], [tag for tag in page if tag.kind == kind]) for kind in Tag.Kind]
     return render(
         request,
         "tags.html",
-        {"groups": groups, "tags": tags, "colours": Colour.choices, "kinds": Tag.Kind.choices},
+        {"groups": groups, "page": page, "colours": Colour.choices, "kinds": Tag.Kind.choices},
     )
 
 
@@ -42,7 +52,8 @@ def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("tags")
         .order_by("chapter__work__title", "chapter__work_id", "chapter__position", "start")
     )
-    return render(request, "tag.html", {"tag": tag, "passages": passages})
+    page = page_of(request, passages, PASSAGES_PER_PAGE)
+    return render(request, "tag.html", {"tag": tag, "page": page})
 
 
 @require_POST
@@ -60,10 +71,14 @@ def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tags")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def tag_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merging cannot be undone: the page asks first, as deleting does."""
     source = _get_own_tag(request, pk)
+    if request.method == "GET":
+        others = Tag.objects.filter(owner=request.user).exclude(pk=source.pk)
+        return render(request, "tag_merge.html", {"tag": source, "others": others})
     form = TagMergeForm(request.POST, owner=request.user)
     if not form.is_valid():
         messages.error(request, form.first_error())

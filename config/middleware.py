@@ -9,16 +9,16 @@ from django_htmx.http import HttpResponseClientRedirect
 UPLOAD_URL_NAMES = frozenset({"upload", "import_annotations"})
 
 LOGGED_OUT = (
-    "You were logged out, so nothing was saved. Log in again in another tab, then try again: "
-    "your selection is still here."
+    "You were logged out, so nothing was saved. Log in again in another tab, then try again."
 )
 
 
 class HtmxLoginRedirectMiddleware:
     """An htmx request from an expired session must not swap the login page into the chapter.
 
-    A change (POST) answers 401 with a plain sentence, so the page keeps its text and the
-    reader's selection and says that nothing was saved; a page load goes to the login page.
+    A change (POST) answers 401 with a plain sentence, so the page keeps what the reader was
+    doing (a selection, the files chosen) and says that nothing was saved; a page load goes to
+    the login page.
     """
 
     def __init__(self, get_response):

@@ -31,6 +31,11 @@ class Work(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        # The library's sorts, so that a page of a large library reads only its rows.
+        indexes = [
+            models.Index(fields=["title", "id"], name="work_title_order"),
+            models.Index(fields=["-created", "-id"], name="work_recent_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title

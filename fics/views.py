@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from fics.forms import UploadForm, WorkForm
-from fics.http import wants_fragment
+from fics.http import page_of, wants_fragment
 from fics.importing import (
     ImportResult,
     OnNewerVersion,
@@ -24,7 +24,9 @@ from fics.importing import (
 from fics.models import Chapter, PendingUpload, Work
 from fics.signals import deletion_requested
 
+# Each sort is backed by an index (fics.models.Work.Meta.indexes).
 LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
+WORKS_PER_PAGE = 50
 # How long an uploaded newer version waits for the reader to choose what to do with it.
 PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 
@@ -44,8 +46,9 @@ def library(request: HttpRequest) -> HttpResponse:
     works = Work.objects.order_by(*LIBRARY_SORTS[sort])
     if query:
         works = works.filter(Q(title__icontains=query) | Q(author__icontains=query))
+    page = page_of(request, works, WORKS_PER_PAGE)
     template = "library.html#work-list" if wants_fragment(request) else "library.html"
-    return render(request, template, {"works": works, "query": query, "sort": sort})
+    return render(request, template, {"page": page, "query": query, "sort": sort})
 
 
 @require_GET

@@ -357,8 +357,9 @@
   // htmx swaps nothing for an error response: say what the server said instead.
   document.body.addEventListener("htmx:responseError", (event) => {
     const { status, responseText } = event.detail.xhr;
-    const plain = status === 400 || status === 401;
-    say(plain ? responseText : "That did not work, and nothing was saved; reload the page and try again.");
+    if (status === 401) say(`${responseText} Your selection is still here.`);
+    else if (status === 400) say(responseText);
+    else say("That did not work, and nothing was saved; reload the page and try again.");
   });
 
   const linked = new URLSearchParams(window.location.search).get("highlight");

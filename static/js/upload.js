@@ -13,3 +13,21 @@ document.addEventListener("DOMContentLoaded", () => {
   zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
   zone.addEventListener("drop", () => zone.classList.remove("dragging"));
 });
+
+// htmx swaps nothing for an error answer: say it where the results go. The form keeps the files
+// chosen, so the reader can try again at once.
+document.addEventListener("htmx:responseError", (event) => {
+  if (!event.detail.elt.closest("form.upload")) return;
+  const { status, responseText } = event.detail.xhr;
+  const results = document.getElementById("import-results");
+  const message = document.createElement("p");
+  message.className = "error";
+  message.setAttribute("role", "alert");
+  message.textContent =
+    status === 401
+      ? responseText
+      : status === 413
+        ? "These files are too large to send at once; send fewer at a time."
+        : "The import did not go through; nothing was imported. Try again.";
+  results.replaceChildren(message);
+});

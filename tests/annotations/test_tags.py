@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation, Tag
+from annotations.tag_views import PASSAGES_PER_PAGE, TAGS_PER_PAGE
 from tests.annotations.conftest import annotate
 from tests.conftest import make_work
 
@@ -108,3 +109,34 @@ def test_tags_with_accented_capitals_are_found_again(reader, chapter):
 
     assert sorted(Tag.objects.values_list("name", flat=True)) == ["Weiß", "Élise"]
     assert all(tag.annotations.count() == 2 for tag in Tag.objects.all())
+
+
+def test_merge_asks_first_and_offers_only_the_readers_other_tags(
+    reader_client, reader, other_reader
+):
+    heda = Tag.objects.create(owner=reader, name="Heda")
+    Tag.objects.create(owner=reader, name="Lexa")
+    Tag.objects.create(owner=other_reader, name="Bob's tag")
+
+    page = reader_client.get(reverse("tag_merge", args=[heda.pk])).content.decode()
+
+    assert "cannot be undone" in page
+    assert ">Lexa</option>" in page and ">Heda</option>" not in page and "Bob" not in page
+    assert Tag.objects.filter(name="Heda").exists()  # nothing merged by looking
+
+
+def test_many_tags_and_passages_come_in_pages(reader_client, reader, chapter):
+    Tag.objects.bulk_create(Tag(owner=reader, name=f"tag {n:03}") for n in range(TAGS_PER_PAGE + 3))
+    lexa = Tag.objects.create(owner=reader, name="Lexa")
+    for n in range(PASSAGES_PER_PAGE + 2):
+        annotate(reader, chapter, start=n % 20, end=n % 20 + 5, tag_names=["Lexa"])
+
+    tags_page = reader_client.get(reverse("tags")).content.decode()
+    last_page = reader_client.get(reverse("tags"), {"page": 2}).content.decode()
+    passages = reader_client.get(reverse("tag", args=[lexa.pk])).content.decode()
+    more = reader_client.get(reverse("tag", args=[lexa.pk]), {"page": 2}).content.decode()
+
+    assert tags_page.count('class="tag-row"') == TAGS_PER_PAGE
+    assert last_page.count('class="tag-row"') == 4 and "Page 2 of 2" in last_page
+    assert passages.count('class="passage"') == PASSAGES_PER_PAGE
+    assert more.count('class="passage"') == 2

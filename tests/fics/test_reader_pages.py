@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from annotations.reader_views import CHAPTERS_PER_PART
 from fics.models import Work
+from fics.views import WORKS_PER_PAGE
 from tests.conftest import make_work
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,22 @@ def test_library_lists_works_finds_and_sorts(reader_client):
     found = reader_client.get(reverse("library"), {"q": "orch"}).content.decode()
     assert "Apple Orchard" in found
     assert "Zebra Crossing" not in found
+
+
+def test_a_large_library_comes_in_pages_that_keep_the_search_and_sort(reader_client):
+    Work.objects.bulk_create(
+        Work(title=f"Story {n:03}", content_hash=f"hash {n}") for n in range(WORKS_PER_PAGE + 7)
+    )
+
+    first = reader_client.get(reverse("library"), {"q": "story", "sort": "title"})
+    second = reader_client.get(reverse("library"), {"q": "story", "sort": "title", "page": 2})
+
+    first_body, second_body = first.content.decode(), second.content.decode()
+    assert first_body.count('<td data-label="Title">') == WORKS_PER_PAGE
+    assert "Story 000" in first_body and "Story 050" not in first_body
+    assert second_body.count('<td data-label="Title">') == 7 and "Story 056" in second_body
+    assert 'href="?q=story&amp;sort=title&amp;page=2"' in first_body  # works without JavaScript
+    assert "Page 2 of 2" in second_body
 
 
 def test_library_search_over_htmx_returns_only_the_list(reader_client):
