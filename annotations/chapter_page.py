@@ -1,17 +1,19 @@
-"""Drawing the chapter page: its parts, cached under what they show, and the fragments a write
-sends back (htmx out-of-band swaps of exactly what changed).
+"""Drawing the chapter page, cached whole, and the fragments a write sends back (htmx
+out-of-band swaps of exactly what changed).
 
-A reader's page is cached whole under a key made of the chapter, its work's version, how the
-reader reads (filters, toggles) and the fingerprint of every annotation they can see there
-(annotations.reading.fingerprint). Invalidation is therefore never a delete that could race: any
-change makes a new key. The parts hold a placeholder where each request puts its CSRF token.
+A reader's page is cached as the bytes sent, under a key made of the chapter, its work's version,
+how the reader reads (filters, toggles), the fingerprint of every annotation and tag they see
+there (annotations.reading.chapter_for_reading) and their CSRF secret, whose masked token the page
+carries. Invalidation is therefore never a delete that could race: any change makes a new key.
+A page with a message to show (after a redirect) is drawn fresh and not kept.
 """
 
 from functools import cached_property
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -23,38 +25,42 @@ from annotations.reading import (
     AnnotatedChapter,
     ReadingState,
     annotated_chapter,
-    fingerprint,
     redrawn_blocks,
 )
 from fics.models import Chapter
 
-# Where the request's CSRF token goes in cached HTML. A comment can come from no reader: their
-# text is escaped and their notes pass through bleach, which strips comments.
-CSRF_SLOT = mark_safe("<!--csrf-token-->")
-
 TEMPLATE = "chapter.html"
 
 
-def page_parts(request: HttpRequest, state: ReadingState, chapter: Chapter) -> dict[str, str]:
-    """The chapter page's head, text, pager and annotation panel for this reader."""
+def chapter_page(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
+    """The chapter page for this reader; `chapter` comes from chapter_for_reading."""
+    if messages.get_messages(request):
+        return _draw(request, state, chapter)
+    body = cache.get(_page_key(request, state, chapter))
+    if body is None:
+        response = _draw(request, state, chapter)
+        # Drawing made sure the reader has a CSRF secret: the key names the one drawn in.
+        cache.set(_page_key(request, state, chapter), response.content, TIMEOUT)
+        return response
+    return HttpResponse(body)
+
+
+def _page_key(request: HttpRequest, state: ReadingState, chapter: Chapter) -> str:
     work = chapter.work
-    key = cache_key(
+    return cache_key(
         "chapter-page",
         chapter.pk,
         work.content_hash,
         work.updated.isoformat(),
         state.cache_key(),
-        fingerprint(state, chapter),
+        chapter.fingerprint,
+        request.user.get_username(),
+        request.user.is_staff,
+        request.META.get("CSRF_COOKIE"),
     )
-    parts = cache.get(key)
-    if parts is None:
-        parts = _draw_parts(request, state, chapter)
-        cache.set(key, parts, TIMEOUT)
-    token = get_token(request)
-    return {name: mark_safe(html.replace(CSRF_SLOT, token)) for name, html in parts.items()}
 
 
-def _draw_parts(request: HttpRequest, state: ReadingState, chapter: Chapter) -> dict[str, str]:
+def _draw(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
     work = chapter.work
     reading = annotated_chapter(state, chapter)
     # The picker needs every chapter's title; positions can have gaps once a removed chapter is
@@ -63,26 +69,26 @@ def _draw_parts(request: HttpRequest, state: ReadingState, chapter: Chapter) -> 
     index = next(i for i, entry in enumerate(toc) if entry.position == chapter.position)
     context = {
         **_reading_context(reading, chapter),
+        **_text_context(chapter, reading),
         "toc": toc,
         "previous": toc[index - 1] if index > 0 else None,
         "next": toc[index + 1] if index + 1 < len(toc) else None,
     }
-    pager = render_to_string("_chapter_pager.html", context, request)
-    return {
-        "head": render_to_string(f"{TEMPLATE}#chapter-head", {**context, "pager": pager}, request),
-        "text": chapter_text_html(request, chapter, reading),
-        "pager": pager,
-        "panel": render_to_string(f"{TEMPLATE}#annotation-panel", context, request),
-    }
+    return render(request, TEMPLATE, context)
 
 
 def chapter_text_html(
     request: HttpRequest, chapter: Chapter, reading: AnnotatedChapter, prefix: str = ""
 ) -> str:
-    """The chapter's text with the reader's highlights: on its own page, or (with a `prefix`
-    keeping ids unique) as one section of the entire work."""
+    """The chapter's text with the reader's highlights, as one section of the entire work:
+    `prefix` keeps its ids unique there."""
+    context = _text_context(chapter, reading, prefix)
+    return render_to_string(f"{TEMPLATE}#chapter-text", context, request)
+
+
+def _text_context(chapter: Chapter, reading: AnnotatedChapter, prefix: str = "") -> dict:
     source, drawn = reading.source, reading.drawn
-    context = {
+    return {
         "work": chapter.work,
         "chapter": chapter,
         "prefix": prefix,
@@ -90,7 +96,6 @@ def chapter_text_html(
         "story_html": mark_safe(source.blocks_html(drawn, STORY, prefix)),
         "after_html": mark_safe(source.blocks_html(drawn, AFTER, prefix)),
     }
-    return render_to_string(f"{TEMPLATE}#chapter-text", context, request)
 
 
 def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
@@ -103,7 +108,6 @@ def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
         "colours": Colour.choices,
         "tag_kinds": Tag.Kind.choices,
         "tag_suggestions": tag_suggestions(chapter.work, reading.reader_tags),
-        "csrf_token": CSRF_SLOT,
     }
 
 

@@ -7,13 +7,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.chapter_page import (
-    chapter_text_html,
-    page_parts,
-    tag_suggestions,
-)
+from annotations.chapter_page import chapter_page, chapter_text_html, tag_suggestions
 from annotations.models import Colour, Tag
-from annotations.reading import COLOUR_BY_TAG, HIDE_SHARED, ReadingState, annotated_chapter
+from annotations.reading import (
+    COLOUR_BY_TAG,
+    HIDE_SHARED,
+    ReadingState,
+    annotated_chapter,
+    chapter_for_reading,
+)
 from fics.http import wants_fragment
 from fics.models import Chapter, Work
 
@@ -31,16 +33,8 @@ def get_chapter(work_pk: int, position: int) -> Chapter:
 @require_GET
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
-    chapter = get_chapter(work_pk, position)
-    parts = page_parts(request, ReadingState.of(request), chapter)
-    context = {
-        "work": chapter.work,
-        "chapter": chapter,
-        "parts": parts,
-        "colours": Colour.choices,
-        "tag_kinds": Tag.Kind.choices,
-    }
-    return render(request, "chapter.html", context)
+    state = ReadingState.of(request)
+    return chapter_page(request, state, chapter_for_reading(state, work_pk, position))
 
 
 @require_GET

@@ -1,14 +1,14 @@
 """What one reader sees of a chapter: their highlights and the shared ones, filtered as asked.
 
 Everything the chapter page shows of annotations is read here in a fixed number of queries; the
-page itself (annotations.chapter_page) caches what it draws from this under `fingerprint`.
+page itself (annotations.chapter_page) is cached under the chapter's `fingerprint`.
 """
 
-import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from annotations.anchoring import Highlight, Span
 from annotations.chapter_source import ChapterSource, chapter_source
@@ -66,10 +66,11 @@ class ReadingState:
     def cache_key(self) -> tuple:
         return (self.reader.pk, self.hide_shared, self.colour_by_tag, self.filter)
 
+    def visible_annotations(self):
+        return Annotation.objects.visible_to(self.reader, include_shared=not self.hide_shared)
+
     def visible(self, chapter: Chapter):
-        return Annotation.objects.visible_to(
-            self.reader, include_shared=not self.hide_shared
-        ).filter(chapter=chapter)
+        return self.visible_annotations().filter(chapter=chapter)
 
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
@@ -82,13 +83,27 @@ class ReadingState:
         return Highlight(annotation.pk, Span(annotation.start, annotation.end), css_class)
 
 
-def fingerprint(state: ReadingState, chapter: Chapter) -> str:
-    """Changes whenever anything the reader sees of annotations on this chapter changes: an
-    annotation's every change raises its `modified` (tag changes too, see services), a
-    deletion takes it out of the list, and the reader's own tags are counted."""
-    visible = list(state.visible(chapter).order_by("pk").values_list("pk", "modified"))
-    tags = Tag.objects.filter(owner=state.reader).aggregate(count=Count("pk"), last=Max("modified"))
-    return hashlib.sha256(repr((visible, tags)).encode()).hexdigest()
+def chapter_for_reading(state: ReadingState, work_pk: int, position: int) -> Chapter:
+    """The chapter with its work and, in the same query, `fingerprint`: what changes whenever
+    anything the reader sees of annotations there changes. Every change to an annotation,
+    deleting and restoring included, and every change to a tag shown on it (services), raises
+    its `modified` to the newest time; one leaving the reader's view lowers the count. Likewise
+    for the reader's own tags, which the filters and the tag picker list."""
+    visible = state.visible_annotations().filter(chapter=OuterRef("pk")).order_by()
+    tags = Tag.objects.filter(owner=state.reader).order_by()
+    chapters = Chapter.objects.select_related("work").annotate(
+        shown=_aggregate(visible.values("chapter"), Count("pk")),
+        shown_changed=_aggregate(visible.values("chapter"), Max("modified")),
+        tags=_aggregate(tags.values("owner"), Count("pk")),
+        tags_changed=_aggregate(tags.values("owner"), Max("modified")),
+    )
+    chapter = get_object_or_404(chapters, work=work_pk, position=position)
+    chapter.fingerprint = (chapter.shown, chapter.shown_changed, chapter.tags, chapter.tags_changed)
+    return chapter
+
+
+def _aggregate(rows, aggregate) -> Subquery:
+    return Subquery(rows.annotate(value=aggregate).values("value"))
 
 
 @dataclass

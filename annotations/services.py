@@ -154,12 +154,13 @@ def annotation_reattach(
 
 def annotation_delete(*, annotation: Annotation) -> None:
     annotation.deleted_at = timezone.now()
-    annotation.save(update_fields=["deleted_at"])
+    # `modified` too: pages are cached under the newest change they show.
+    annotation.save(update_fields=["deleted_at", "modified"])
 
 
 def annotation_restore(*, annotation: Annotation) -> None:
     annotation.deleted_at = None
-    annotation.save(update_fields=["deleted_at"])
+    annotation.save(update_fields=["deleted_at", "modified"])
 
 
 def clean_tag_name(name: str) -> str:
