@@ -5,11 +5,13 @@ A reader's page is cached as the bytes sent, under a key made of the chapter, it
 how the reader reads (filters, toggles), the fingerprint of every annotation and tag they see
 there (annotations.reading.chapter_for_reading) and their CSRF secret, whose masked token the page
 carries. Invalidation is therefore never a delete that could race: any change makes a new key.
-A page with a message to show (after a redirect) is drawn fresh and not kept.
+A page with a message to show (after a redirect), or for a browser with no CSRF cookie yet, is
+drawn fresh and not kept.
 """
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +36,8 @@ TEMPLATE = "chapter.html"
 
 def chapter_page(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
     """The chapter page for this reader; `chapter` comes from chapter_for_reading."""
-    if messages.get_messages(request):
+    # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
+    if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
         return _draw(request, state, chapter)
     body = cache.get(_page_key(request, state, chapter))
     if body is None:

@@ -128,9 +128,9 @@ def test_chapter_page_query_count_does_not_grow_with_paragraphs(reader_client, p
 
     with CaptureQueriesContext(connection) as queries:
         assert reader_client.get(url).status_code == 200
-    # session, reader, chapter with its work and fingerprint, paragraphs, annotations, reader's
+    # session, reader, chapter with its work, fingerprint, paragraphs, annotations, reader's
     # tags, contents
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("chapters", [1, 20])
