@@ -15,12 +15,17 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from fics.parser.characters import detect_characters
 from annotations.models import Annotation
 from annotations.services import annotations_reanchor, chapter_text
 from fics.models import Chapter, Paragraph, Work
-from fics.parser import ParsedChapter, ParsedWork, ParseError, parse_story
-from fics.parser.words import count_words
+from fics.parser import (
+    ParsedChapter,
+    ParsedWork,
+    ParseError,
+    count_words,
+    detect_characters,
+    parse_story,
+)
 
 
 class Outcome(StrEnum):

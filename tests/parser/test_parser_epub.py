@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from fics.parser import ParagraphKind, ParseError, parse_story
-from fics.parser.epub_archive import MAX_TOTAL_SIZE
+from fics.parser.formats.epub_archive import MAX_TOTAL_SIZE
 
 CONTAINER = """<?xml version="1.0"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">

@@ -8,8 +8,8 @@ import zipfile
 import zlib
 from urllib.parse import unquote, urlsplit
 
-from .html_tree import find_all, parse_xml
-from .model import ParseError
+from ..model import ParseError
+from ..rules.html_tree import find_all, parse_xml
 
 # A story is a few megabytes; anything near these limits is a zip bomb, not a book.
 MAX_TOTAL_SIZE = 200 * 1024 * 1024

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from .heading_lines import labelled_heading
-from .markup import strip_quote_marker
+from .chapter_labels import labelled_heading
+from .markdown_lines import strip_quote_marker
 from .scene_breaks import is_scene_break_marker
 
 _WIDE_CHARS = re.compile(

@@ -4,13 +4,13 @@ header, navigation, kudos, comments and footer around them are ignored."""
 
 from lxml import etree
 
+from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..model import ParsedChapter, ParsedParagraph, ParsedWork, ParseError
+from ..rules.html_blocks import images_skipped, read_blocks
+from ..rules.html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
+from ..rules.language import guess_language
+from .ao3_notes import labelled_blockquotes, note_paragraphs
 from .ao3_tags import apply_tag_list
-from .chapter_assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
-from .html_blocks import images_skipped, read_blocks
-from .html_notes import labelled_blockquotes, note_paragraphs
-from .html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
-from .language import guess_language
-from .model import ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .plaintext import title_from_filename
 
 

@@ -1,6 +1,6 @@
 """Emphasis spans tidied for storage: merged per style, trimmed of spaces, in a stable order."""
 
-from .model import Emphasis, EmphasisStyle
+from ..model import Emphasis, EmphasisStyle
 
 # (start, end, style) over a paragraph's plain text, as readers collect them.
 type Span = tuple[int, int, EmphasisStyle]

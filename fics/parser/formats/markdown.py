@@ -1,11 +1,11 @@
 """Markdown stories: the plain-text reader with Markdown on (headings, `> ` quotes, emphasis as
 spans), plus YAML front matter as the work's metadata."""
 
-from .language import language_code
-from .markdown_inline import plain_inline
-from .model import ParsedWork
+from ..model import ParsedWork
+from ..rules.language import language_code
+from ..rules.markdown_emphasis import plain_inline
 from .plaintext import parse_plain_text
-from .yaml_front_matter import split_front_matter
+from .yaml_metadata import split_front_matter
 
 # Front matter keys as writers spell them, to the work field they fill.
 _TEXT_FIELDS = {

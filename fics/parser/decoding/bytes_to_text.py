@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import charset_normalizer
 import ftfy
 
-from .model import ParseError
+from ..model import ParseError
 
 _BOMS = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.

@@ -3,17 +3,17 @@
 from collections import Counter
 from pathlib import PurePath
 
-from .blocks import Unit, read_units
-from .contents import find_table_of_contents, headings_from_contents
-from .front_matter import FrontMatter, is_title_line, read_byline, read_front_matter
-from .heading_lines import is_first_chapter_title
-from .headings import Heading, find_headings, markdown_title
-from .language import guess_language
-from .markdown_inline import parse_inline, plain_inline
-from .markup import is_markdown_name, strip_decoration, strip_heading_hashes
-from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
-from .notes import leading_note_count
-from .scene_breaks import is_scene_break_marker
+from ..model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
+from ..rules.author_notes import leading_note_count
+from ..rules.chapter_headings import Heading, find_headings, markdown_title
+from ..rules.chapter_labels import is_first_chapter_title
+from ..rules.front_matter import FrontMatter, is_title_line, read_byline, read_front_matter
+from ..rules.language import guess_language
+from ..rules.markdown_emphasis import parse_inline, plain_inline
+from ..rules.markdown_lines import is_markdown_name, strip_decoration, strip_heading_hashes
+from ..rules.scene_breaks import is_scene_break_marker
+from ..rules.table_of_contents import find_table_of_contents, headings_from_contents
+from ..rules.text_units import Unit, read_units
 
 # A chapter before it is built: title, units, and notes brought over from the front matter.
 type Section = tuple[str, list[Unit], list[str]]

@@ -4,13 +4,13 @@ afterword's "please comment" are the site's words, not the story's."""
 
 from lxml import etree
 
+from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..model import ParsedChapter, ParsedWork, ParseError
+from ..rules.html_blocks import read_blocks
+from ..rules.html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
+from ..rules.language import guess_language
+from .ao3_notes import labelled_blockquotes, note_paragraphs
 from .ao3_tags import apply_tag_list
-from .chapter_assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
-from .html_blocks import read_blocks
-from .html_notes import labelled_blockquotes, note_paragraphs
-from .html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
-from .language import guess_language
-from .model import ParsedChapter, ParsedWork, ParseError
 from .plaintext import title_from_filename
 
 

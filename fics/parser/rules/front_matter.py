@@ -3,10 +3,10 @@
 import re
 from dataclasses import dataclass, field
 
-from .blocks import Unit
-from .markup import strip_decoration
-from .notes import NOTE, NOTE_NEIGHBOUR, note_score
+from .author_notes import NOTE, NOTE_NEIGHBOUR, note_score
+from .markdown_lines import strip_decoration
 from .scene_breaks import is_scene_break_marker
+from .text_units import Unit
 
 _LABEL = re.compile(
     r"(?P<label>title|authors?|fandoms?|category|categories|summary|description|characters|"

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from .html_blocks import Block, BlockKind
 from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParseError
-from .notes import leading_note_count
-from .scene_breaks import is_scene_break_marker
+from .rules.author_notes import leading_note_count
+from .rules.html_blocks import Block, BlockKind
+from .rules.scene_breaks import is_scene_break_marker
 
 SCENE_BREAK = ParsedParagraph(ParagraphKind.SCENE_BREAK)
 

@@ -12,11 +12,11 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .decoding import DecodedText, decode_story_bytes
-from .epub_archive import ZIP_ERRORS
-from .markup import is_markdown_name
-from .model import ParseError
-from .yaml_front_matter import split_front_matter
+from ..formats.epub_archive import ZIP_ERRORS
+from ..formats.yaml_metadata import split_front_matter
+from ..model import ParseError
+from ..rules.markdown_lines import is_markdown_name
+from .bytes_to_text import DecodedText, decode_story_bytes
 
 
 class SourceFormat(StrEnum):

@@ -2,8 +2,8 @@
 
 from lxml import etree
 
-from .html_blocks import BlockKind, read_blocks
-from .html_tree import local_name, plain_text
+from ..rules.html_blocks import BlockKind, read_blocks
+from ..rules.html_tree import local_name, plain_text
 
 _LABEL_TAGS = {"p", "h3", "h4", "h5", "strong", "b"}
 _MAX_LABEL_LENGTH = 40

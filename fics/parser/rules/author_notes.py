@@ -8,7 +8,7 @@ a thing written and read (readers, reviews, updates, chapters …). Dialogue nev
 
 import re
 
-from .markup import is_bold_paragraph
+from .markdown_lines import is_bold_paragraph
 
 NOTE = 3
 NOTE_NEIGHBOUR = 2

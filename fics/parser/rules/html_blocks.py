@@ -12,10 +12,10 @@ from enum import StrEnum
 
 from lxml import etree
 
-from .decoding import normalise_text
-from .emphasis import Span, tidy_emphasis
+from ..decoding.bytes_to_text import normalise_text
+from ..model import Emphasis, EmphasisStyle
+from .emphasis_spans import Span, tidy_emphasis
 from .html_tree import local_name
-from .model import Emphasis, EmphasisStyle
 
 
 class BlockKind(StrEnum):

@@ -9,12 +9,12 @@ from collections import Counter
 
 from lxml import etree
 
-from .chapter_assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
-from .heading_lines import labelled_heading
-from .html_blocks import Block, BlockKind, images_skipped, read_blocks
-from .html_tree import find_all, local_name, parse_html, plain_text
-from .language import guess_language, language_code
-from .model import ParsedChapter, ParsedWork
+from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..model import ParsedChapter, ParsedWork
+from ..rules.chapter_labels import labelled_heading
+from ..rules.html_blocks import Block, BlockKind, images_skipped, read_blocks
+from ..rules.html_tree import find_all, local_name, parse_html, plain_text
+from ..rules.language import guess_language, language_code
 from .plaintext import title_from_filename
 
 _CHAPTER_LEVELS = (1, 2, 3)

@@ -7,9 +7,9 @@ the list at the top tells us which lines those are.
 import re
 from dataclasses import dataclass
 
-from .blocks import Unit
-from .headings import Heading
-from .markup import strip_decoration
+from .chapter_headings import Heading
+from .markdown_lines import strip_decoration
+from .text_units import Unit
 
 _NUMBERED_ENTRY = re.compile(r"(?P<number>\d{1,4})[.)]\s+(?P<title>\S.{0,120})")
 _CONTENTS_LABEL = re.compile(r"(?:table of )?contents|sommaire|目录|目錄", re.IGNORECASE)

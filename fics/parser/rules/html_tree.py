@@ -5,7 +5,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from .model import ParseError
+from ..model import ParseError
 
 # lxml refuses a str that still declares its byte encoding; the bytes were decoded already.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -5,11 +5,11 @@ EBOOK … ***`) and footer (from `*** END OF …`) are not the book; the header'
 
 import re
 
-from .heading_lines import labelled_heading
-from .html_blocks import images_skipped
-from .language import language_code
-from .markup import strip_decoration
-from .model import ParagraphKind, ParsedChapter, ParsedWork
+from ..model import ParagraphKind, ParsedChapter, ParsedWork
+from ..rules.chapter_labels import labelled_heading
+from ..rules.html_blocks import images_skipped
+from ..rules.language import language_code
+from ..rules.markdown_lines import strip_decoration
 from .plaintext import parse_plain_text
 
 _START = re.compile(r"^.*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)

@@ -7,11 +7,11 @@ import re
 
 from lxml import etree
 
-from .chapter_assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
-from .html_blocks import images_skipped, read_blocks
-from .html_tree import find_all, find_by_id, local_name, parse_html, plain_text
-from .language import guess_language, language_code
-from .model import ParsedWork, ParseError
+from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..model import ParsedWork, ParseError
+from ..rules.html_blocks import images_skipped, read_blocks
+from ..rules.html_tree import find_all, find_by_id, local_name, parse_html, plain_text
+from ..rules.language import guess_language, language_code
 from .plaintext import title_from_filename
 
 _RATING = re.compile(r"Rated:\s*(?:Fiction\s+)?(?P<rating>K\+?|T|M|MA)\b")

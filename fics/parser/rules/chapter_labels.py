@@ -7,7 +7,7 @@ does not end like a sentence.
 
 import re
 
-from .markup import strip_decoration
+from .markdown_lines import strip_decoration
 
 _ENGLISH_NUMBERS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

@@ -4,16 +4,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .blocks import Unit
-from .heading_lines import (
+from .chapter_labels import (
     MAX_HEADING_LENGTH,
     is_bare_number_heading,
     is_numbered_heading,
     labelled_heading,
     number_word_heading,
 )
-from .markup import strip_decoration
+from .markdown_lines import strip_decoration
 from .scene_breaks import is_scene_break_marker
+from .text_units import Unit
 
 _MARKDOWN_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+\S.*")
 _SENTENCE_END = re.compile(r"[.,;:]$")

@@ -8,8 +8,8 @@ lines; the rest goes to the plain-text reader, which finds the chapters from the
 import re
 from dataclasses import dataclass, field
 
-from .language import language_code
-from .model import ParsedWork
+from ..model import ParsedWork
+from ..rules.language import language_code
 from .plaintext import parse_plain_text, title_from_filename
 
 _CONTENTS_LINE = re.compile(r"^[ \t]*TABLE OF CONTENTS[ \t]*$", re.MULTILINE)

@@ -2,9 +2,9 @@
 
 from lxml import etree
 
-from .html_tree import find_all, local_name, plain_text
-from .language import language_code
-from .model import ParsedWork
+from ..model import ParsedWork
+from ..rules.html_tree import find_all, local_name, plain_text
+from ..rules.language import language_code
 
 # Label (lower case, no colon, singular) to the work field it fills.
 _LIST_FIELDS = {

@@ -9,12 +9,20 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .chapter_assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..model import ParsedChapter, ParsedWork, ParseError
+from ..rules.html_blocks import Block, BlockKind, images_skipped, read_blocks
+from ..rules.html_tree import (
+    classes,
+    find_all,
+    local_name,
+    parse_html,
+    parse_xhtml,
+    parse_xml,
+    plain_text,
+)
+from ..rules.language import guess_language, language_code
 from .epub_archive import EpubArchive, resolve_href
-from .html_blocks import Block, BlockKind, images_skipped, read_blocks
-from .html_tree import classes, find_all, local_name, parse_html, parse_xhtml, parse_xml, plain_text
-from .language import guess_language, language_code
-from .model import ParsedChapter, ParsedWork, ParseError
 from .plaintext import title_from_filename
 
 _CONTAINER = "META-INF/container.xml"

@@ -9,8 +9,8 @@ import string
 import unicodedata
 from dataclasses import dataclass, field
 
-from .emphasis import Span, tidy_emphasis
-from .model import Emphasis, EmphasisStyle
+from ..model import Emphasis, EmphasisStyle
+from .emphasis_spans import Span, tidy_emphasis
 
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
