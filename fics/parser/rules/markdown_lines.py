@@ -1,6 +1,6 @@
 """Light Markdown handling: quote markers, heading hashes, emphasis around a whole paragraph.
 
-Inline emphasis inside paragraphs is `markdown_inline`'s job."""
+Inline emphasis inside paragraphs is `markdown_emphasis`'s job."""
 
 import re
 from pathlib import PurePath
