@@ -1,60 +1,76 @@
-"""Chapters from the blocks of structured formats (HTML, EPUB): breaks tidied, notes set apart."""
+"""Paragraphs to chapters, and the finishing touches every reader shares.
+
+Every reader hands its paragraphs here as passages. Scene breaks are tidied (never at either end
+of a chapter, never two in a row) and, for formats that do not mark their author's notes, the
+notes at either end of a chapter (before any scene break) are moved out of the story.
+"""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import takewhile
+from pathlib import PurePath
 
-from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParseError
+from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .rules.author_notes import leading_note_count
 from .rules.html_blocks import Block, BlockKind
+from .rules.language import guess_language
 from .rules.scene_breaks import is_scene_break_marker
 
 SCENE_BREAK = ParsedParagraph(ParagraphKind.SCENE_BREAK)
 
 
-def paragraphs_from_blocks(blocks: Iterable[Block]) -> list[ParsedParagraph]:
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph (or scene break) on its way into a chapter."""
+
+    paragraph: ParsedParagraph
+    # The text as the file wrote it, markup included: a Markdown note is told by its `**` too.
+    written: str = ""
+
+    @property
+    def is_break(self) -> bool:
+        return self.paragraph.kind == ParagraphKind.SCENE_BREAK
+
+
+BREAK = Passage(SCENE_BREAK)
+
+
+def passages_from_blocks(blocks: Iterable[Block]) -> list[Passage]:
     """Headings inside a chapter's text are the author's own (a letter's heading, a date line)."""
-    paragraphs: list[ParsedParagraph] = []
+    passages: list[Passage] = []
     for block in blocks:
         if block.kind == BlockKind.BREAK or is_scene_break_marker(block.text):
-            paragraphs.append(SCENE_BREAK)
+            passages.append(BREAK)
         else:
             emphasis = block.emphasis if block.kind == BlockKind.TEXT else ()
-            paragraphs.append(ParsedParagraph(ParagraphKind.TEXT, block.text, emphasis))
-    return paragraphs
+            paragraph = ParsedParagraph(ParagraphKind.TEXT, block.text, emphasis)
+            passages.append(Passage(paragraph, block.text))
+    return passages
 
 
 def assemble_chapter(
     title: str,
-    paragraphs: list[ParsedParagraph],
+    passages: list[Passage],
     *,
     notes_before: Iterable[str] = (),
     notes_after: Iterable[str] = (),
     find_notes: bool = False,
 ) -> ParsedChapter:
     """A chapter; with `find_notes`, author's notes at either end (before any scene break) are
-    moved out of the story, as in plain text. Formats that mark their notes pass them in."""
-    paragraphs = tidy_breaks(paragraphs)
+    moved out of the story. Formats that mark their notes pass them in instead."""
+    passages = _tidy_breaks(passages)
     before_texts, after_texts = list(notes_before), list(notes_after)
     if find_notes:
-        before = leading_note_count(_texts_until_break(paragraphs))
-        after = leading_note_count(_texts_until_break(paragraphs[::-1]))
-        if before + after < sum(p.kind == ParagraphKind.TEXT for p in paragraphs):
-            before_texts += [paragraph.text for paragraph in paragraphs[:before]]
-            after_texts = [p.text for p in paragraphs[len(paragraphs) - after :]] + after_texts
-            paragraphs = tidy_breaks(paragraphs[before : len(paragraphs) - after])
+        before = leading_note_count(_written_until_break(passages))
+        after = leading_note_count(_written_until_break(reversed(passages)))
+        # Notes need a story to stand apart from; a chapter of author's talk stays as it is.
+        if before + after < sum(not passage.is_break for passage in passages):
+            end = len(passages) - after
+            before_texts += [passage.paragraph.text for passage in passages[:before]]
+            after_texts = [passage.paragraph.text for passage in passages[end:]] + after_texts
+            passages = _tidy_breaks(passages[before:end])
+    paragraphs = [passage.paragraph for passage in passages]
     return ParsedChapter(title, paragraphs, before_texts, after_texts)
-
-
-def tidy_breaks(paragraphs: list[ParsedParagraph]) -> list[ParsedParagraph]:
-    """No scene break at either end of a chapter, and never two in a row."""
-    tidy: list[ParsedParagraph] = []
-    for paragraph in paragraphs:
-        is_break = paragraph.kind == ParagraphKind.SCENE_BREAK
-        if is_break and (not tidy or tidy[-1].kind == ParagraphKind.SCENE_BREAK):
-            continue
-        tidy.append(paragraph)
-    if tidy and tidy[-1].kind == ParagraphKind.SCENE_BREAK:
-        tidy.pop()
-    return tidy
 
 
 def story_chapters(chapters: list[ParsedChapter]) -> list[ParsedChapter]:
@@ -65,10 +81,40 @@ def story_chapters(chapters: list[ParsedChapter]) -> list[ParsedChapter]:
     return kept
 
 
-def _texts_until_break(paragraphs: list[ParsedParagraph]) -> list[str]:
-    texts: list[str] = []
-    for paragraph in paragraphs:
-        if paragraph.kind == ParagraphKind.SCENE_BREAK:
-            break
-        texts.append(paragraph.text)
-    return texts
+def finish_work(work: ParsedWork, filename: str, *, language: str = "", images: int = 0) -> None:
+    """What every HTML and EPUB reader ends with: a title (from the file name when the file
+    gives none), the language (`language` when the file names one, else guessed from the story)
+    and the import report's line for the pictures left out."""
+    work.title = work.title or title_from_filename(filename)
+    work.language = (
+        language
+        or work.language
+        or guess_language(" ".join(p.text for chapter in work.chapters for p in chapter.paragraphs))
+    )
+    if images:
+        work.skipped.append(images_skipped(images))
+
+
+def title_from_filename(filename: str) -> str:
+    words = " ".join(PurePath(filename).stem.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def images_skipped(count: int) -> str:
+    """The import report's line for pictures left out: stories are stored as text only."""
+    return f"{count} image{'s' if count != 1 else ''} skipped"
+
+
+def _written_until_break(passages: Iterable[Passage]) -> Iterable[str]:
+    return (passage.written for passage in takewhile(lambda p: not p.is_break, passages))
+
+
+def _tidy_breaks(passages: list[Passage]) -> list[Passage]:
+    tidy: list[Passage] = []
+    for passage in passages:
+        if passage.is_break and (not tidy or tidy[-1].is_break):
+            continue
+        tidy.append(passage)
+    if tidy and tidy[-1].is_break:
+        tidy.pop()
+    return tidy

@@ -4,23 +4,12 @@ afterword's "please comment" are the site's words, not the story's."""
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..assembly import assemble_chapter, finish_work, passages_from_blocks, story_chapters
 from ..model import ParsedChapter, ParsedWork, ParseError
 from ..rules.html_blocks import read_blocks
 from ..rules.html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
-from ..rules.language import guess_language
 from .ao3_notes import labelled_blockquotes, note_paragraphs
 from .ao3_tags import apply_tag_list
-from .plaintext import title_from_filename
-
-
-def is_ao3_download(root: etree._Element) -> bool:
-    preface = find_by_id(root, "preface")
-    return (
-        preface is not None
-        and find_by_id(root, "chapters") is not None
-        and "archive of our own" in plain_text(preface).casefold()
-    )
 
 
 def parse_ao3_download(text: str, filename: str) -> ParsedWork:
@@ -36,11 +25,7 @@ def parse_ao3_download(text: str, filename: str) -> ParsedWork:
     if afterword is not None:
         end_notes = labelled_blockquotes(afterword).get("end notes")
         work.end_notes = "\n\n".join(note_paragraphs(end_notes)) if end_notes is not None else ""
-    work.title = work.title or title_from_filename(filename)
-    if not work.language:
-        work.language = guess_language(
-            " ".join(p.text for chapter in work.chapters for p in chapter.paragraphs)
-        )
+    finish_work(work, filename)
     return work
 
 
@@ -79,8 +64,8 @@ def _chapters(chapters_element: etree._Element) -> list[ParsedChapter]:
                 for paragraph in note_paragraphs(quotes[label])
             ]
         elif "userstuff" in names:
-            paragraphs = paragraphs_from_blocks(read_blocks(child).blocks)
-            chapters.append(assemble_chapter(title, paragraphs, notes_before=notes_before))
+            passages = passages_from_blocks(read_blocks(child).blocks)
+            chapters.append(assemble_chapter(title, passages, notes_before=notes_before))
             title, notes_before = "", []
         elif "meta" in names and chapters:
             end_notes = labelled_blockquotes(child).get("chapter end notes")

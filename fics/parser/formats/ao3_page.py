@@ -4,14 +4,18 @@ header, navigation, kudos, comments and footer around them are ignored."""
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
-from ..model import ParsedChapter, ParsedParagraph, ParsedWork, ParseError
-from ..rules.html_blocks import images_skipped, read_blocks
+from ..assembly import (
+    Passage,
+    assemble_chapter,
+    finish_work,
+    passages_from_blocks,
+    story_chapters,
+)
+from ..model import ParsedChapter, ParsedWork, ParseError
+from ..rules.html_blocks import read_blocks
 from ..rules.html_tree import classes, find_all, find_by_id, local_name, parse_html, plain_text
-from ..rules.language import guess_language
 from .ao3_notes import labelled_blockquotes, note_paragraphs
 from .ao3_tags import apply_tag_list
-from .plaintext import title_from_filename
 
 
 def parse_ao3_page(text: str, filename: str) -> ParsedWork:
@@ -29,16 +33,10 @@ def parse_ao3_page(text: str, filename: str) -> ParsedWork:
     for chapter_element, text_element in _chapter_texts(workskin):
         blocks = read_blocks(text_element, skip=_is_landmark)
         images += blocks.images
-        chapters.append(_chapter(chapter_element, paragraphs_from_blocks(blocks.blocks)))
+        chapters.append(_chapter(chapter_element, passages_from_blocks(blocks.blocks)))
     work.chapters = story_chapters(chapters)
     work.end_notes = _work_end_notes(workskin)
-    work.title = work.title or title_from_filename(filename)
-    if images:
-        work.skipped.append(images_skipped(images))
-    if not work.language:
-        work.language = guess_language(
-            " ".join(p.text for chapter in work.chapters for p in chapter.paragraphs)
-        )
+    finish_work(work, filename, images=images)
     return work
 
 
@@ -82,7 +80,7 @@ def _chapter_texts(workskin: etree._Element) -> list[tuple[etree._Element, etree
     return [(chapters, child) for child in chapters if "userstuff" in classes(child)]
 
 
-def _chapter(element: etree._Element, paragraphs: list[ParsedParagraph]) -> ParsedChapter:
+def _chapter(element: etree._Element, passages: list[Passage]) -> ParsedChapter:
     title, before, after = "", [], []
     for preface in find_all(element, "div", css_class="preface"):
         for heading in find_all(preface, "h3", css_class="title"):
@@ -94,7 +92,7 @@ def _chapter(element: etree._Element, paragraphs: list[ParsedParagraph]) -> Pars
                 after += notes
             else:
                 before += notes
-    return assemble_chapter(title, paragraphs, notes_before=before, notes_after=after)
+    return assemble_chapter(title, passages, notes_before=before, notes_after=after)
 
 
 def _work_end_notes(workskin: etree._Element) -> str:

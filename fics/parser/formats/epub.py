@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..assembly import assemble_chapter, finish_work, passages_from_blocks, story_chapters
 from ..model import ParsedChapter, ParsedWork, ParseError
-from ..rules.html_blocks import Block, BlockKind, images_skipped, read_blocks
+from ..rules.html_blocks import Block, BlockKind, read_blocks
 from ..rules.html_tree import (
     classes,
     find_all,
@@ -21,9 +21,8 @@ from ..rules.html_tree import (
     parse_xml,
     plain_text,
 )
-from ..rules.language import guess_language, language_code
+from ..rules.language import language_code
 from .epub_archive import EpubArchive, resolve_href
-from .plaintext import title_from_filename
 
 _CONTAINER = "META-INF/container.xml"
 _PACKAGE_TYPE = "application/oebps-package+xml"
@@ -66,20 +65,16 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         if path in package.front_matter or _is_contents_page(body, titles.get(path, "")):
             continue
         heading, rest = _leading_heading(blocks.blocks)
-        paragraphs = paragraphs_from_blocks(rest)
-        chapters.append(assemble_chapter(titles.get(path) or heading, paragraphs, find_notes=True))
+        passages = passages_from_blocks(rest)
+        chapters.append(assemble_chapter(titles.get(path) or heading, passages, find_notes=True))
     work = ParsedWork(
-        title=_first(package, "title") or title_from_filename(filename),
+        title=_first(package, "title"),
         chapters=story_chapters(chapters),
         author=", ".join(package.metadata.get("creator", [])),
         summary=_description(_first(package, "description")),
         additional_tags=list(dict.fromkeys(package.metadata.get("subject", []))),
     )
-    work.language = language_code(_first(package, "language")) or guess_language(
-        " ".join(p.text for chapter in work.chapters for p in chapter.paragraphs)
-    )
-    if images:
-        work.skipped.append(images_skipped(images))
+    finish_work(work, filename, language=language_code(_first(package, "language")), images=images)
     return work
 
 

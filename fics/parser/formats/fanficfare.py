@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..model import ParsedWork
 from ..rules.language import language_code
-from .plaintext import parse_plain_text, title_from_filename
+from .plaintext import parse_plain_text
 
 _CONTENTS_LINE = re.compile(r"^[ \t]*TABLE OF CONTENTS[ \t]*$", re.MULTILINE)
 # Without a contents list (one-chapter stories) the header ends at the first wide gap.
@@ -55,7 +55,8 @@ def parse_fanficfare(text: str, filename: str) -> ParsedWork:
     header_text, body = _split_header(_END_FILE.sub("", text))
     header = _read_header(header_text)
     work = parse_plain_text(body, filename, markdown=False)
-    work.title = header.title or work.title or title_from_filename(filename)
+    # The plain-text reader has named the work already, from the file name at worst.
+    work.title = header.title or work.title
     work.author = header.author or work.author
     unknown: list[str] = []
     for label, value in header.labels:

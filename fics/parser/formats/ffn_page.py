@@ -7,12 +7,11 @@ import re
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..assembly import assemble_chapter, finish_work, passages_from_blocks, story_chapters
 from ..model import ParsedWork, ParseError
-from ..rules.html_blocks import images_skipped, read_blocks
+from ..rules.html_blocks import read_blocks
 from ..rules.html_tree import find_all, find_by_id, local_name, parse_html, plain_text
-from ..rules.language import guess_language, language_code
-from .plaintext import title_from_filename
+from ..rules.language import language_code
 
 _RATING = re.compile(r"Rated:\s*(?:Fiction\s+)?(?P<rating>K\+?|T|M|MA)\b")
 _MENU_NUMBER = re.compile(r"^\d+\.\s*")
@@ -32,18 +31,14 @@ def parse_ffn_page(text: str, filename: str) -> ParsedWork:
         raise ParseError("This FanFiction.net page has no story text in it.")
     blocks = read_blocks(story)
     chapter = assemble_chapter(
-        _chapter_title(root), paragraphs_from_blocks(blocks.blocks), find_notes=True
+        _chapter_title(root), passages_from_blocks(blocks.blocks), find_notes=True
     )
     work = ParsedWork(title="", chapters=story_chapters([chapter]))
     profile = find_by_id(root, "profile_top")
     if profile is not None:
         _read_profile(work, profile)
-    work.title = work.title or title_from_filename(filename)
     work.fandom = _fandom(root)
-    if blocks.images:
-        work.skipped.append(images_skipped(blocks.images))
-    if not work.language:
-        work.language = guess_language(" ".join(p.text for p in chapter.paragraphs))
+    finish_work(work, filename, images=blocks.images)
     return work
 
 

@@ -5,9 +5,9 @@ EBOOK … ***`) and footer (from `*** END OF …`) are not the book; the header'
 
 import re
 
+from ..assembly import images_skipped
 from ..model import ParagraphKind, ParsedChapter, ParsedWork
 from ..rules.chapter_labels import labelled_heading
-from ..rules.html_blocks import images_skipped
 from ..rules.language import language_code
 from ..rules.markdown_lines import strip_decoration
 from .plaintext import parse_plain_text

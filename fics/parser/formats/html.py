@@ -9,13 +9,12 @@ from collections import Counter
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, paragraphs_from_blocks, story_chapters
+from ..assembly import assemble_chapter, finish_work, passages_from_blocks, story_chapters
 from ..model import ParsedChapter, ParsedWork
 from ..rules.chapter_labels import labelled_heading
-from ..rules.html_blocks import Block, BlockKind, images_skipped, read_blocks
+from ..rules.html_blocks import Block, BlockKind, read_blocks
 from ..rules.html_tree import find_all, local_name, parse_html, plain_text
-from ..rules.language import guess_language, language_code
-from .plaintext import title_from_filename
+from ..rules.language import language_code
 
 _CHAPTER_LEVELS = (1, 2, 3)
 # Navigation and page furniture, by tag or by the ARIA role sites give them.
@@ -29,16 +28,13 @@ def parse_html_story(text: str, filename: str) -> ParsedWork:
     blocks = read_blocks(body[0] if body else root, skip=_is_chrome)
     title, chapters = _chapters(blocks.blocks)
     work = ParsedWork(
-        title=title or _page_title(root) or title_from_filename(filename),
+        title=title or _page_title(root),
         chapters=story_chapters(chapters),
         author=_meta(root, "author"),
         summary=_meta(root, "description"),
     )
-    if blocks.images:
-        work.skipped.append(images_skipped(blocks.images))
-    work.language = language_code(root.get("lang") or "") or guess_language(
-        " ".join(p.text for chapter in work.chapters for p in chapter.paragraphs)
-    )
+    language = language_code(root.get("lang") or "")
+    finish_work(work, filename, language=language, images=blocks.images)
     return work
 
 
@@ -58,7 +54,7 @@ def _chapters(blocks: list[Block]) -> tuple[str, list[ParsedChapter]]:
     if len(sections) == 1 and not title:
         title, sections = _lone_heading_title(sections[0][1])
     chapters = [
-        assemble_chapter(heading, paragraphs_from_blocks(body), find_notes=True)
+        assemble_chapter(heading, passages_from_blocks(body), find_notes=True)
         for heading, body in sections
     ]
     return title, chapters

@@ -1,15 +1,14 @@
 """Plain text (and light Markdown) to a ParsedWork: chapters, paragraphs, scene breaks, notes."""
 
 from collections import Counter
-from pathlib import PurePath
 
+from ..assembly import BREAK, Passage, assemble_chapter, title_from_filename
 from ..model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
-from ..rules.author_notes import leading_note_count
 from ..rules.chapter_headings import Heading, find_headings, markdown_title
 from ..rules.chapter_labels import is_first_chapter_title
 from ..rules.front_matter import FrontMatter, is_title_line, read_byline, read_front_matter
 from ..rules.language import guess_language
-from ..rules.markdown_emphasis import parse_inline, plain_inline
+from ..rules.markdown_emphasis import parse_inline
 from ..rules.markdown_lines import is_markdown_name, strip_decoration, strip_heading_hashes
 from ..rules.scene_breaks import is_scene_break_marker
 from ..rules.table_of_contents import find_table_of_contents, headings_from_contents
@@ -18,7 +17,6 @@ from ..rules.text_units import Unit, read_units
 # A chapter before it is built: title, units, and notes brought over from the front matter.
 type Section = tuple[str, list[Unit], list[str]]
 
-_SCENE_BREAK = ParsedParagraph(ParagraphKind.SCENE_BREAK)
 # Below this many gaps a chapter is too short to show its own layout; the file's is used.
 _MIN_GAPS_FOR_LAYOUT = 8
 # In a one-paragraph-per-line chapter, single blank lines are scene breaks only when rare.
@@ -44,11 +42,6 @@ def parse_plain_text(text: str, filename: str, *, markdown: bool | None = None) 
         summary=front.summary,
         language=guess_language(text),
     )
-
-
-def title_from_filename(filename: str) -> str:
-    words = " ".join(PurePath(filename).stem.replace("_", " ").replace("-", " ").split())
-    return words[:1].upper() + words[1:] if words else "Untitled"
 
 
 def _split_chapters(units: list[Unit]) -> tuple[FrontMatter, list[Section]]:
@@ -134,29 +127,19 @@ def _build_chapter(
 ) -> ParsedChapter:
     gaps = [unit.gap for unit in units[1:]]
     break_gap = _scene_break_gap(gaps) if len(gaps) >= _MIN_GAPS_FOR_LAYOUT else default_break_gap
-    # Paragraph texts in order, None standing for a scene break.
-    items: list[str | None] = []
+    passages: list[Passage] = []
     for position, unit in enumerate(units):
         if position > 0 and unit.gap >= break_gap:
-            items.append(None)
-        items.append(None if is_scene_break_marker(unit.text) else unit.text)
-    items = _tidy_breaks(items)
-
-    before = leading_note_count(_texts_until_break(items))
-    after = leading_note_count(_texts_until_break(items[::-1]))
-    if before + after >= sum(item is not None for item in items):
-        # Notes need a story to stand apart from; a chapter of author's talk stays as it is.
-        before = after = 0
-    notes_before = front_notes + [item for item in items[:before] if item is not None]
-    notes_after = [item for item in items[len(items) - after :] if item is not None]
-    items = _tidy_breaks(items[before : len(items) - after])
-    return ParsedChapter(
-        title=title,
-        paragraphs=[
-            _SCENE_BREAK if item is None else _paragraph(item, markdown=markdown) for item in items
-        ],
-        notes_before=[_note(text, markdown=markdown) for text in notes_before],
-        notes_after=[_note(text, markdown=markdown) for text in notes_after],
+            passages.append(BREAK)
+        if is_scene_break_marker(unit.text):
+            passages.append(BREAK)
+        else:
+            passages.append(Passage(_paragraph(unit.text, markdown=markdown), unit.text))
+    return assemble_chapter(
+        title,
+        passages,
+        notes_before=[_paragraph(text, markdown=markdown).text for text in front_notes],
+        find_notes=True,
     )
 
 
@@ -166,32 +149,6 @@ def _paragraph(text: str, *, markdown: bool) -> ParsedParagraph:
     # Emphasis becomes spans over the plain words; the stored text keeps no asterisks.
     plain, emphasis = parse_inline(strip_heading_hashes(text))
     return ParsedParagraph(ParagraphKind.TEXT, plain, emphasis)
-
-
-def _note(text: str, *, markdown: bool) -> str:
-    plain = strip_heading_hashes(text)
-    return plain_inline(plain) if markdown else plain
-
-
-def _texts_until_break(items: list[str | None]) -> list[str]:
-    texts: list[str] = []
-    for item in items:
-        if item is None:
-            break
-        texts.append(item)
-    return texts
-
-
-def _tidy_breaks(items: list[str | None]) -> list[str | None]:
-    """No scene break at either end of a chapter, and never two in a row."""
-    tidy: list[str | None] = []
-    for item in items:
-        if item is None and (not tidy or tidy[-1] is None):
-            continue
-        tidy.append(item)
-    if tidy and tidy[-1] is None:
-        tidy.pop()
-    return tidy
 
 
 def _without_empty_or_repeated(chapters: list[ParsedChapter]) -> list[ParsedChapter]:

@@ -7,6 +7,7 @@ a thing written and read (readers, reviews, updates, chapters …). Dialogue nev
 """
 
 import re
+from collections.abc import Iterable
 
 from .markdown_lines import is_bold_paragraph
 
@@ -58,7 +59,7 @@ def note_score(text: str) -> int:
     return score
 
 
-def leading_note_count(texts: list[str]) -> int:
+def leading_note_count(texts: Iterable[str]) -> int:
     """How many paragraphs at the start are notes: a run with at least one sure note in it."""
     run = 0
     sure = False

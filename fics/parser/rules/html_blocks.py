@@ -84,11 +84,6 @@ def read_blocks(
     return Blocks(reader.blocks, reader.images)
 
 
-def images_skipped(count: int) -> str:
-    """The import report's line for pictures left out: stories are stored as text only."""
-    return f"{count} image{'s' if count != 1 else ''} skipped"
-
-
 class _Paragraph:
     """Text pieces joined with HTML's whitespace rules, and the emphasis spans over them."""
 
