@@ -17,10 +17,7 @@ from .scene_breaks import is_scene_break_marker
 _WIDE_CHARS = re.compile(
     "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]"
 )
-_ENDS_WIDE = re.compile(f"{_WIDE_CHARS.pattern}$")
-_STARTS_WIDE = re.compile(f"^{_WIDE_CHARS.pattern}")
 _MAX_WRAP_WIDTH = 100
-_SPACE_RUNS = re.compile(r"\s+")
 # A bare image placeholder from Project Gutenberg: the picture is not in the text file.
 _IMAGE_PLACEHOLDER = re.compile(r"\[Illustration\]", re.IGNORECASE)
 
@@ -37,7 +34,8 @@ class _Line:
     width: int
     indent: int
     text: str
-    is_heading: bool = False
+    # A heading or a scene-break marker: never joined to the lines around it.
+    stands_alone: bool = False
 
 
 def read_units(text: str, *, markdown: bool) -> list[Unit]:
@@ -67,23 +65,33 @@ def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line
     current: list[_Line] = []
     blank_lines = 0
     for raw_line in text.split("\n"):
-        raw = raw_line.rstrip().expandtabs(4)
+        raw = raw_line.rstrip()
+        if "\t" in raw:
+            raw = raw.expandtabs(4)
         if markdown:
             raw = strip_quote_marker(raw)
         stripped = raw.lstrip()
-        if _IMAGE_PLACEHOLDER.fullmatch(stripped):
-            continue
         if not stripped:
             if current:
                 blocks.append((blank_lines, current))
                 current, blank_lines = [], 0
             blank_lines += 1
             continue
+        if stripped[0] == "[" and _IMAGE_PLACEHOLDER.fullmatch(stripped):
+            continue
         indent = len(raw) - len(stripped)
-        current.append(_Line(display_width(raw), indent, _SPACE_RUNS.sub(" ", stripped)))
+        current.append(_Line(display_width(raw), indent, _single_spaced(stripped)))
     if current:
         blocks.append((blank_lines, current))
     return blocks
+
+
+def _single_spaced(text: str) -> str:
+    """Runs of spaces as one space. Most lines have none: every whitespace character but the
+    space is unprintable, so two cheap tests spare them the split and join."""
+    if "  " in text or not text.isprintable():
+        return " ".join(text.split())
+    return text
 
 
 def _is_hard_wrapped(
@@ -106,8 +114,8 @@ def _ends_paragraph(line: _Line, following: _Line, block_width: int) -> bool:
 
     Wrappers count a little differently from us (bytes, tabs, wide characters), hence the slack.
     """
-    next_word = following.text.split(" ", 1)[0]
-    if _STARTS_WIDE.match(next_word):
+    next_word = following.text.partition(" ")[0]
+    if _WIDE_CHARS.match(next_word):
         next_word = next_word[0]
     slack = max(2, block_width // 10)
     return line.width + 1 + display_width(next_word) <= block_width - slack
@@ -121,8 +129,11 @@ def _block_width(block: list[_Line], wrap_width: int) -> int:
 def _joined_units(blocks: list[tuple[int, list[_Line]]], wrap_width: int) -> list[Unit]:
     units: list[Unit] = []
     for gap, block in blocks:
-        for line in block:
-            line.is_heading = len(block) > 1 and labelled_heading(line.text) is not None
+        if len(block) > 1:
+            for line in block:
+                line.stands_alone = labelled_heading(
+                    line.text
+                ) is not None or is_scene_break_marker(line.text)
         block_width = _block_width(block, wrap_width)
         paragraph = [block[0]]
         for previous, line in pairwise(block):
@@ -139,17 +150,18 @@ def _starts_paragraph(previous: _Line, line: _Line, block_width: int) -> bool:
     return (
         line.indent > previous.indent
         or _ends_paragraph(previous, line, block_width)
-        or any(is_scene_break_marker(each.text) for each in (previous, line))
         # A heading glued to the paragraph before or after it still stands alone.
-        or previous.is_heading
-        or line.is_heading
+        or previous.stands_alone
+        or line.stands_alone
     )
 
 
 def _join(lines: list[_Line]) -> str:
-    text = lines[0].text
-    for line in lines[1:]:
+    # Parts joined once at the end: adding to a growing string (and searching it) is quadratic.
+    parts = [lines[0].text]
+    for previous, line in pairwise(lines):
         # Chinese and Japanese lines are cut between characters, not at spaces.
-        joiner = "" if _ENDS_WIDE.search(text) and _STARTS_WIDE.match(line.text) else " "
-        text += joiner + line.text
-    return text
+        if not (_WIDE_CHARS.match(previous.text[-1]) and _WIDE_CHARS.match(line.text[0])):
+            parts.append(" ")
+        parts.append(line.text)
+    return "".join(parts)
