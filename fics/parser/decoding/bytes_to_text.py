@@ -28,10 +28,19 @@ _MOJIBAKE_HINT = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-_LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\u2029\u000b\u000c]")
-_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_BREAKS = "\r\u0085\u2028\u2029\u000b\u000c"
+_ODD_SPACES = "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 # Control characters too: PostgreSQL refuses NUL in text, and none of them is ever story text.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
+_CONTROLS = "".join(map(chr, [*range(0x09), *range(0x0E, 0x20), 0x7F]))
+_INVISIBLE = _CONTROLS + "\u00ad\u200b\u2060\ufeff"
+# Each character to what it becomes ("\r\n" is made "\n" first). One pass over the text finds
+# them all: most files have none, and a novel is megabytes long.
+_REPLACEMENTS = {
+    **dict.fromkeys(_INVISIBLE, ""),
+    **dict.fromkeys(_ODD_SPACES, " "),
+    **dict.fromkeys(_LINE_BREAKS, "\n"),
+}
+_TO_REPLACE = re.compile(f"[{re.escape(''.join(_REPLACEMENTS))}]")
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,8 @@ def decode_story_bytes(data: bytes) -> DecodedText:
 
 
 def normalise_text(text: str) -> str:
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _ODD_SPACES.sub(" ", text)
-    return _INVISIBLE.sub("", text)
+    text = text.replace("\r\n", "\n")
+    return _TO_REPLACE.sub(lambda match: _REPLACEMENTS[match.group()], text)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

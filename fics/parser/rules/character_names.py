@@ -7,6 +7,7 @@ lower-case) and is rarely seen in lower case at all. Pure Python: no Django.
 import re
 from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 
 # A word, with what stands just before it: sentence-ending punctuation there means the capital
 # letter says nothing about the word.
@@ -31,23 +32,31 @@ def detect_characters(
 ) -> list[str]:
     """Likely character names, most frequent first."""
     mid_sentence_capitalised: Counter[str] = Counter()
-    lower_case: Counter[str] = Counter()
+    # Every word, counted in C by Counter.update: counting only the lower-case ones would take a
+    # Python test per word. A lower-case count is read from it below.
+    all_words: Counter[str] = Counter()
     read = 0
     for paragraph in paragraphs:
         read += len(paragraph)
         if read > SAMPLE_CHARACTERS:
             break
-        for position, match in enumerate(WORD.finditer(paragraph)):
-            ending, word = match.groups()
-            if word[0].islower():
-                lower_case[word] += 1
-            elif position and not ending and len(word) > 1 and not word.isupper():
-                mid_sentence_capitalised[POSSESSIVE.sub("", word)] += 1
+        found = WORD.findall(paragraph)
+        all_words.update(map(itemgetter(1), found))
+        mid_sentence_capitalised.update(
+            POSSESSIVE.sub("", word)
+            for ending, word in found[1:]
+            if not ending and not word[0].islower() and len(word) > 1 and not word.isupper()
+        )
     names = [
         (count, word)
         for word, count in mid_sentence_capitalised.items()
         if count >= min_count
         and word.lower().replace("’", "'") not in NOT_NAMES
-        and lower_case[word.lower()] * 10 < count
+        and _lower_case_count(all_words, word.lower()) * 10 < count
     ]
     return [word for count, word in sorted(names, key=lambda item: (-item[0], item[1]))][:limit]
+
+
+def _lower_case_count(all_words: Counter[str], lowered: str) -> int:
+    # A word whose first letter has no case ("孔明") is never seen in lower case.
+    return all_words[lowered] if lowered[:1].islower() else 0

@@ -18,7 +18,7 @@ def is_markdown_name(filename: str) -> bool:
 
 
 def strip_quote_marker(line: str) -> str:
-    return _QUOTE_MARKER.sub("", line)
+    return _without_match(_QUOTE_MARKER, line)
 
 
 def is_bold_paragraph(text: str) -> bool:
@@ -32,7 +32,7 @@ def strip_decoration(text: str) -> str:
     An unmatched bracket goes too: Project Gutenberg puts "Chapter I.]" at the end of a
     multi-line "[Illustration: …" block.
     """
-    words = _HEADING_HASHES.sub("", text).strip(_DECORATION)
+    words = strip_heading_hashes(text).strip(_DECORATION)
     if words.startswith("[") and words.endswith("]") and words.count("[") == 1:
         words = words[1:-1]
     elif words.endswith("]") and words.count("]") > words.count("["):
@@ -43,7 +43,16 @@ def strip_decoration(text: str) -> str:
 
 
 def strip_heading_hashes(text: str) -> str:
-    return _HEADING_HASHES.sub("", text)
+    return _without_match(_HEADING_HASHES, text)
+
+
+def _without_match(prefix: re.Pattern[str], text: str) -> str:
+    """The text less what `prefix` matches at its start.
+
+    `sub` would try the anchored pattern at every position of a long paragraph; `match` tries once.
+    """
+    match = prefix.match(text)
+    return text[match.end() :] if match else text
 
 
 def _wrapping_delimiter(text: str) -> str:
