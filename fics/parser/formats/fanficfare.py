@@ -81,6 +81,7 @@ def _split_header(text: str) -> tuple[str, str]:
 
 def _read_header(text: str) -> _Header:
     header = _Header()
+    # The current label's paragraphs, each as its lines: joined once the label is complete.
     label, paragraphs = "", []
     for raw_line in text.split("\n"):
         line = " ".join(raw_line.split())
@@ -88,12 +89,12 @@ def _read_header(text: str) -> _Header:
         byline = _BYLINE.fullmatch(line)
         if matched:
             _finish_label(header, label, paragraphs)
-            label, paragraphs = matched.group("label"), [matched.group("value")]
+            label, paragraphs = matched.group("label"), [[matched.group("value")]]
         elif label and not line:
-            paragraphs.append("")
+            paragraphs.append([])
         elif label:
             # A wrapped value, or the summary's next paragraph after a blank line.
-            paragraphs[-1] = f"{paragraphs[-1]} {line}".strip()
+            paragraphs[-1].append(line)
         elif byline and not header.author:
             header.author = byline.group("author")
         elif line and not header.title:
@@ -102,9 +103,10 @@ def _read_header(text: str) -> _Header:
     return header
 
 
-def _finish_label(header: _Header, label: str, paragraphs: list[str]) -> None:
+def _finish_label(header: _Header, label: str, paragraphs: list[list[str]]) -> None:
     if label:
-        header.labels.append((label, "\n\n".join(part for part in paragraphs if part)))
+        texts = (" ".join(line for line in lines if line) for lines in paragraphs)
+        header.labels.append((label, "\n\n".join(text for text in texts if text)))
 
 
 def _apply(work: ParsedWork, label: str, value: str) -> bool:

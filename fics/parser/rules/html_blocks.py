@@ -85,24 +85,29 @@ def read_blocks(
 
 
 class _Paragraph:
-    """Text pieces joined with HTML's whitespace rules, and the emphasis spans over them."""
+    """Text pieces joined with HTML's whitespace rules, and the emphasis spans over them.
+
+    The pieces are joined once, at the end: a paragraph of many `<i>` pieces would otherwise be
+    copied whole for each one."""
 
     def __init__(self) -> None:
-        self.text = ""
+        self.pieces: list[str] = []
+        self.length = 0
         self.spans: list[Span] = []
 
     def add(self, text: str, styles: list[EmphasisStyle]) -> None:
         text = _WHITESPACE.sub(" ", normalise_text(text))
-        if text.startswith(" ") and (not self.text or self.text.endswith(" ")):
+        if text.startswith(" ") and (not self.pieces or self.pieces[-1].endswith(" ")):
             text = text[1:]
         if not text:
             return
-        start = len(self.text)
-        self.text += text
-        self.spans.extend((start, len(self.text), style) for style in styles)
+        start = self.length
+        self.pieces.append(text)
+        self.length += len(text)
+        self.spans.extend((start, self.length, style) for style in styles)
 
     def finish(self) -> tuple[str, tuple[Emphasis, ...]]:
-        text = self.text.rstrip(" ")
+        text = "".join(self.pieces).rstrip(" ")
         return text, tidy_emphasis(text, self.spans)
 
 

@@ -5,6 +5,7 @@ the list at the top tells us which lines those are.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .chapter_headings import Heading
@@ -36,6 +37,7 @@ def find_table_of_contents(units: list[Unit]) -> TableOfContents | None:
 
 def headings_from_contents(units: list[Unit], contents: TableOfContents) -> list[Heading]:
     """Standalone lines after the list that repeat its entries, in the list's order."""
+    # Each line's positions, in increasing order.
     positions: dict[str, list[int]] = {}
     for index in range(contents.end, len(units)):
         if units[index].gap > 0 and len(units[index].text) <= _MAX_ENTRY_LENGTH:
@@ -43,9 +45,10 @@ def headings_from_contents(units: list[Unit], contents: TableOfContents) -> list
     headings: list[Heading] = []
     after = contents.end - 1
     for title in contents.titles:
-        later = [index for index in positions.get(_comparable(title), []) if index > after]
-        if later:
-            after = later[0]
+        found = positions.get(_comparable(title), [])
+        later = bisect_right(found, after)
+        if later < len(found):
+            after = found[later]
             headings.append(Heading(after, after + 1, strip_decoration(units[after].text)))
     return headings
 
