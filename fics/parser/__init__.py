@@ -23,6 +23,7 @@ The stages, in the order a file goes through them:
 
 from collections.abc import Callable
 
+from .assembly import check_paragraph_count
 from .decoding.source_format import SourceFormat, identify_source
 from .formats.ao3_download import parse_ao3_download
 from .formats.ao3_page import parse_ao3_page
@@ -68,5 +69,6 @@ def parse_story(data: bytes, filename: str) -> ParsedWork:
     else:
         work = _TEXT_READERS[source.format](source.decoded.text, filename)
         work.encoding = source.decoded.encoding
+    check_paragraph_count(sum(len(chapter.paragraphs) for chapter in work.chapters))
     work.source_format = source.format.value
     return work

@@ -17,6 +17,9 @@ from .rules.language import guess_language
 from .rules.scene_breaks import is_scene_break_marker
 
 SCENE_BREAK = ParsedParagraph(ParagraphKind.SCENE_BREAK)
+# Fifteen times the longest novel in the corpus (HPMOR, 20,000). A file that would make more is
+# a mistake or an attack, and would fill the reader's memory and the database.
+MAX_PARAGRAPHS = 300_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,14 @@ def assemble_chapter(
             passages = _tidy_breaks(passages[before:end])
     paragraphs = [passage.paragraph for passage in passages]
     return ParsedChapter(title, paragraphs, before_texts, after_texts)
+
+
+def check_paragraph_count(count: int) -> None:
+    if count > MAX_PARAGRAPHS:
+        raise ParseError(
+            f"This file would make more than {MAX_PARAGRAPHS:,} paragraphs, more than any story "
+            "has; it was not imported."
+        )
 
 
 def story_chapters(chapters: list[ParsedChapter]) -> list[ParsedChapter]:

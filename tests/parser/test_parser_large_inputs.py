@@ -3,7 +3,9 @@
 Nothing here is timed; a stage gone quadratic again makes these tests take minutes instead.
 """
 
-from fics.parser import ParagraphKind, parse_story
+import pytest
+
+from fics.parser import ParagraphKind, ParseError, assembly, parse_story
 from fics.parser.model import Emphasis, EmphasisStyle
 
 LINES = 30_000
@@ -68,3 +70,11 @@ def test_a_fanficfare_summary_wrapped_over_many_lines_is_one_paragraph():
     work = parse_story(text.encode(), "story.txt")
     assert work.source_format == "FanFicFare text"
     assert work.summary == " ".join(["It begins.", *summary])
+
+
+def test_a_file_of_more_paragraphs_than_any_story_is_refused(monkeypatch):
+    monkeypatch.setattr(assembly, "MAX_PARAGRAPHS", 1_000)
+    paragraphs = [f"Paragraph {number}." for number in range(1_000)]
+    assert len(story_paragraphs("\n\n".join(paragraphs).encode(), "story.txt")) == 1_000
+    with pytest.raises(ParseError, match="more than 1,000 paragraphs"):
+        parse_story("\n\n".join([*paragraphs, "One too many."]).encode(), "story.txt")

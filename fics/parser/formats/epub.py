@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..assembly import assemble_chapter, finish_work, passages_from_blocks, story_chapters
+from ..assembly import (
+    assemble_chapter,
+    check_paragraph_count,
+    finish_work,
+    passages_from_blocks,
+    story_chapters,
+)
 from ..model import ParsedChapter, ParsedWork, ParseError
 from ..rules.html_blocks import Block, BlockKind, read_blocks
 from ..rules.html_tree import (
@@ -55,7 +61,7 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
     package = _read_package(archive)
     titles = _navigation_titles(archive, package)
     chapters: list[ParsedChapter] = []
-    images = 0
+    images = paragraphs = 0
     for path in package.spine:
         if path not in archive:
             continue
@@ -67,6 +73,9 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         heading, rest = _leading_heading(blocks.blocks)
         passages = passages_from_blocks(rest)
         chapters.append(assemble_chapter(titles.get(path) or heading, passages, find_notes=True))
+        # As the book is read, not after: its chapters are all held in memory until then.
+        paragraphs += len(chapters[-1].paragraphs)
+        check_paragraph_count(paragraphs)
     work = ParsedWork(
         title=_first(package, "title"),
         chapters=story_chapters(chapters),

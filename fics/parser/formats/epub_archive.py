@@ -14,10 +14,16 @@ from ..rules.html_tree import find_all, parse_xml
 # A story is a few megabytes; anything near these limits is a zip bomb, not a book.
 MAX_TOTAL_SIZE = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
+# What the reader may unpack in all, counting a document each time it is read: the text of the
+# longest stories is a few tens of megabytes, and a spine may list one document many times.
+MAX_UNPACKED_SIZE = 64 * 1024 * 1024
 # Text compresses about 3:1 to 10:1; a bomb compresses thousands to one.
 MAX_RATIO = 100
-# Below this size, a high ratio (a file of blank lines) is harmless.
+# Below this size, a high ratio (a file of blank lines) is harmless in one member. The archive
+# as a whole is held to the ratio from a quarter of that: twenty members just under the floor
+# once unpacked a 46 KB book to a gigabyte of paragraphs.
 _RATIO_FLOOR = 1024 * 1024
+_ARCHIVE_RATIO_FLOOR = _RATIO_FLOOR // 4
 _ENCRYPTED_FLAG = 0x1
 # Font "obfuscation" (IDPF, Adobe) is not DRM: the text stays readable.
 _FONT_OBFUSCATION = {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"}
@@ -44,6 +50,7 @@ class EpubArchive:
         except ZIP_ERRORS:
             raise ParseError("This EPUB's archive is damaged.") from None
         _check_sizes(infos)
+        self._unpacked = 0
         self._entries: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = _normalised(info.filename)
@@ -58,6 +65,12 @@ class EpubArchive:
         info = self._entries.get(path)
         if info is None:
             raise ParseError(f"This EPUB is missing a file it needs ({path}).")
+        self._unpacked += info.file_size
+        if self._unpacked > MAX_UNPACKED_SIZE:
+            raise ParseError(
+                f"This EPUB's text unpacks to more than {MAX_UNPACKED_SIZE // 1024 // 1024} MB; "
+                "it cannot be a story."
+            )
         try:
             with self._zip.open(info) as member:
                 # Never more than the size checked up front, whatever the data claims.
@@ -117,9 +130,16 @@ def _normalised(name: str) -> str | None:
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_ENTRIES:
         raise ParseError("This EPUB has too many files in it to be a story.")
-    if sum(info.file_size for info in infos) > MAX_TOTAL_SIZE:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_SIZE:
         raise ParseError("This EPUB unpacks to more than 200 MB; it cannot be a story.")
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
             raise ParseError("This EPUB looks like a zip bomb and was not opened.")
+    ratio = total // max(sum(info.compress_size for info in infos), 1)
+    if total > _ARCHIVE_RATIO_FLOOR and ratio > MAX_RATIO:
+        raise ParseError(
+            f"This EPUB looks like a zip bomb (it unpacks to {ratio:,} times its size) "
+            "and was not opened."
+        )
