@@ -18,9 +18,14 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from fics.models import Chapter, Paragraph, Work
-from fics.parser import ParsedChapter, ParsedWork, ParseError, parse_story
-from fics.parser.characters import detect_characters
-from fics.parser.words import count_words
+from fics.parser import (
+    ParsedChapter,
+    ParsedWork,
+    ParseError,
+    count_words,
+    detect_characters,
+    parse_story,
+)
 from fics.signals import work_text_changed
 
 

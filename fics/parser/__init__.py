@@ -1,22 +1,42 @@
 """Story files to plain dataclasses. Pure Python, no Django: it is tested without a database.
 
 `parse_story` raises `ParseError` with a message for the reader, and nothing else.
+
+The stages, in the order a file goes through them:
+
+1. `decoding/`: bytes to clean text (`bytes_to_text`: encoding, mojibake, line ends, odd spaces)
+   and which reader understands them (`source_format`: judged by content, not extension).
+2. `formats/`: one reader per source format (`plaintext`, `markdown`, `gutenberg`, `fanficfare`,
+   `html`, `ao3_download`, `ao3_page`, `ffn_page`, `epub`), with the helpers only their format
+   needs beside them (`epub_archive`, `ao3_tags`, `ao3_notes`, `yaml_metadata`).
+3. `rules/`: what several readers share. For text: lines to units (`text_units`), chapter
+   labels on one line (`chapter_labels`) and chapter headings among the units
+   (`chapter_headings`, `table_of_contents`), the file's opening lines (`front_matter`),
+   Markdown marks (`markdown_lines`, `markdown_emphasis`). For HTML: safe parsing (`html_tree`)
+   and the tree to blocks (`html_blocks`). For every format: `author_notes`, `scene_breaks`,
+   `emphasis_spans`, `language`, `word_count`, `character_names`.
+4. `assembly.py`: paragraphs to chapters (scene breaks tidied, author's notes set apart) and
+   the finishing touches every reader shares (title, language, skipped images).
+
+`model.py` holds the dataclasses all of them give back.
 """
 
 from collections.abc import Callable
 
-from .ao3_html import parse_ao3_download
-from .ao3_page import parse_ao3_page
-from .detect import SourceFormat, identify_source
-from .epub import parse_epub
-from .fanficfare import parse_fanficfare
-from .ffn_page import parse_ffn_page
-from .gutenberg import parse_gutenberg
-from .html import parse_html_story
-from .markdown import parse_markdown
+from .assembly import check_paragraph_count
+from .decoding.source_format import SourceFormat, identify_source
+from .formats.ao3_download import parse_ao3_download
+from .formats.ao3_page import parse_ao3_page
+from .formats.epub import parse_epub
+from .formats.fanficfare import parse_fanficfare
+from .formats.ffn_page import parse_ffn_page
+from .formats.gutenberg import parse_gutenberg
+from .formats.html import parse_html_story
+from .formats.markdown import parse_markdown
+from .formats.plaintext import parse_plain_text
 from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
-from .plaintext import parse_plain_text
-from .words import count_words
+from .rules.character_names import detect_characters
+from .rules.word_count import count_words
 
 __all__ = [
     "ParagraphKind",
@@ -26,6 +46,7 @@ __all__ = [
     "ParsedWork",
     "SourceFormat",
     "count_words",
+    "detect_characters",
     "parse_story",
 ]
 
@@ -48,5 +69,6 @@ def parse_story(data: bytes, filename: str) -> ParsedWork:
     else:
         work = _TEXT_READERS[source.format](source.decoded.text, filename)
         work.encoding = source.decoded.encoding
+    check_paragraph_count(sum(len(chapter.paragraphs) for chapter in work.chapters))
     work.source_format = source.format.value
     return work

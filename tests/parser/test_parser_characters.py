@@ -1,4 +1,4 @@
-from fics.parser.characters import detect_characters
+from fics.parser.rules.character_names import detect_characters
 
 
 def test_recurring_mid_sentence_names_are_found_most_frequent_first():

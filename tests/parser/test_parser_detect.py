@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from fics.parser import ParseError, parse_story
-from fics.parser.detect import SourceFormat, text_format
+from fics.parser.decoding.source_format import SourceFormat, text_format
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,8 +5,9 @@ import zipfile
 
 import pytest
 
-from fics.parser import ParagraphKind, ParseError, parse_story
-from fics.parser.epub_archive import MAX_TOTAL_SIZE
+from fics.parser import ParagraphKind, ParseError, assembly, parse_story
+from fics.parser.formats import epub_archive
+from fics.parser.formats.epub_archive import MAX_TOTAL_SIZE
 
 CONTAINER = """<?xml version="1.0"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -188,6 +189,38 @@ def test_highly_compressed_member_is_refused_as_a_zip_bomb():
     blank_pages = "<p> </p>" * 400_000
     with pytest.raises(ParseError, match="zip bomb"):
         parse_story(epub(book(**{"OPS/text/one.xhtml": blank_pages})), "bomb.epub")
+
+
+def tiny_paragraphs(count: int) -> str:
+    return f"<html><body>{'<p>x</p>' * count}</body></html>"
+
+
+def test_a_tiny_epub_of_a_hundred_thousand_paragraphs_is_refused_as_a_zip_bomb():
+    # One member just under the size from which members are held to the ratio on their own.
+    data = epub(book(**{"OPS/text/one.xhtml": tiny_paragraphs(116_000)}))
+    assert len(data) < 5_000
+    with pytest.raises(ParseError, match=r"zip bomb \(it unpacks to [\d,]+ times its size\)"):
+        parse_story(data, "bomb.epub")
+
+
+def test_many_members_each_under_the_ratio_floor_are_refused_as_a_zip_bomb():
+    members = {f"OPS/text/extra{number}.xhtml": tiny_paragraphs(120_000) for number in range(20)}
+    with pytest.raises(ParseError, match="zip bomb"):
+        parse_story(epub(book(**members)), "bomb.epub")
+
+
+def test_a_spine_reading_one_document_again_and_again_is_refused(monkeypatch):
+    monkeypatch.setattr(epub_archive, "MAX_UNPACKED_SIZE", 20_000)
+    itemrefs = '<itemref idref="one"/>' * 100
+    package = PACKAGE.replace('<itemref idref="one"/>', itemrefs)
+    with pytest.raises(ParseError, match="text unpacks to more than"):
+        parse_story(epub(book(**{"OPS/package.opf": package})), "repeats.epub")
+
+
+def test_an_epub_is_refused_once_its_chapters_pass_the_paragraph_limit(monkeypatch):
+    monkeypatch.setattr(assembly, "MAX_PARAGRAPHS", 5)
+    with pytest.raises(ParseError, match="more than 5 paragraphs"):
+        parse_story(epub(book()), "salt.epub")
 
 
 @pytest.mark.parametrize(

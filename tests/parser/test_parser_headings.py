@@ -1,7 +1,7 @@
 import pytest
 
 from fics.parser import parse_story
-from fics.parser.plaintext import title_from_filename
+from fics.parser.assembly import title_from_filename
 
 BODY = "She walked into the room and sat down.\n\nHe did not look up from his book."
 

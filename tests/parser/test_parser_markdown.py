@@ -3,8 +3,8 @@
 import pytest
 
 from fics.parser import ParagraphKind, parse_story
-from fics.parser.markdown_inline import parse_inline
 from fics.parser.model import EmphasisStyle
+from fics.parser.rules.markdown_emphasis import parse_inline
 
 STORY = """---
 title: The Lantern Road

@@ -1,7 +1,7 @@
 import pytest
 
 from fics.parser import count_words
-from fics.parser.language import guess_language
+from fics.parser.rules.language import guess_language
 
 
 @pytest.mark.parametrize(

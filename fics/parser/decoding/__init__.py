@@ -1,0 +1,1 @@
+"""Stage 1: bytes to clean text, and which reader understands the file."""

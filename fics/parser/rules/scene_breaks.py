@@ -1,0 +1,18 @@
+"""Scene-break marker lines: `***`, `* * *`, `~~~~`, `- - -`, `o-o-o`, `oOo`, `-x-`, `#` …"""
+
+import re
+
+_MAX_MARKER_LENGTH = 40
+# Short lines made only of ornament symbols, possibly spaced out, with o/x used as beads
+# between them ("o-o-o", "-o0o-", "-x-", "~*~").
+_ORNAMENTS = r"*~#=_\-\u2013\u2014+•·\u00d7§"
+_SYMBOL_LINE = re.compile(rf"(?=.*[{_ORNAMENTS}])[{_ORNAMENTS}oOxX0 ]{{1,{_MAX_MARKER_LENGTH}}}")
+# Beads alone ("oOo", "xXx"); a capitalised word such as "Ooo" is a sound, not a marker.
+_BEAD_LINE = re.compile(r"(?!O[o0]+$|X[x]+$)(?:[oO0]{3,9}|[xX]{3,9})")
+
+
+def is_scene_break_marker(text: str) -> bool:
+    # The length first: the symbol pattern's look-ahead would scan every long paragraph.
+    return len(text) <= _MAX_MARKER_LENGTH and bool(
+        _SYMBOL_LINE.fullmatch(text) or _BEAD_LINE.fullmatch(text)
+    )

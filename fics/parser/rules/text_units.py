@@ -1,0 +1,167 @@
+"""Lines to units: the paragraphs, headings and markers of a file, with the blank lines before each.
+
+Two layouts exist. Most files keep one paragraph per line. Hard-wrapped files (Project Gutenberg,
+mailing-list archives, some FanFicFare output) cut paragraphs into lines of about the same width;
+their lines are joined back here, so that later steps see one unit per paragraph either way.
+"""
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+from statistics import median
+
+from .chapter_labels import labelled_heading
+from .markdown_lines import strip_quote_marker
+from .scene_breaks import is_scene_break_marker
+
+_WIDE_CHARS = re.compile(
+    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]"
+)
+_MAX_WRAP_WIDTH = 100
+# A bare image placeholder from Project Gutenberg: the picture is not in the text file.
+_IMAGE_PLACEHOLDER = re.compile(r"\[Illustration\]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    # Blank lines between this unit and the previous one (0 inside a block of lines).
+    gap: int
+
+
+@dataclass
+class _Line:
+    width: int
+    indent: int
+    text: str
+    # A heading or a scene-break marker: never joined to the lines around it.
+    stands_alone: bool = False
+
+
+def read_units(text: str, *, markdown: bool) -> list[Unit]:
+    blocks = _blocks_of_lines(text, markdown=markdown)
+    widths = sorted(line.width for _, block in blocks for line in block)
+    # Most lines of a hard-wrapped file come close to the wrap width; letters and verse are
+    # narrower blocks measured against it too.
+    wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else 0
+    if _is_hard_wrapped(blocks, widths, wrap_width):
+        return _joined_units(blocks, wrap_width)
+    return [
+        Unit(line.text, gap if position == 0 else 0)
+        for gap, block in blocks
+        for position, line in enumerate(block)
+    ]
+
+
+def display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE_CHARS.findall(text))
+
+
+def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line]]]:
+    """Runs of non-blank lines, each with the count of blank lines before it."""
+    blocks: list[tuple[int, list[_Line]]] = []
+    current: list[_Line] = []
+    blank_lines = 0
+    for raw_line in text.split("\n"):
+        raw = raw_line.rstrip()
+        if "\t" in raw:
+            raw = raw.expandtabs(4)
+        if markdown:
+            raw = strip_quote_marker(raw)
+        stripped = raw.lstrip()
+        if not stripped:
+            if current:
+                blocks.append((blank_lines, current))
+                current, blank_lines = [], 0
+            blank_lines += 1
+            continue
+        if stripped[0] == "[" and _IMAGE_PLACEHOLDER.fullmatch(stripped):
+            continue
+        indent = len(raw) - len(stripped)
+        current.append(_Line(display_width(raw), indent, _single_spaced(stripped)))
+    if current:
+        blocks.append((blank_lines, current))
+    return blocks
+
+
+def _single_spaced(text: str) -> str:
+    """Runs of spaces as one space. Most lines have none: every whitespace character but the
+    space is unprintable, so two cheap tests spare them the split and join."""
+    if "  " in text or not text.isprintable():
+        return " ".join(text.split())
+    return text
+
+
+def _is_hard_wrapped(
+    blocks: list[tuple[int, list[_Line]]], widths: list[int], wrap_width: int
+) -> bool:
+    """Most lines that run on into another line are full: the next word would not have fit."""
+    if not widths or median(widths) > _MAX_WRAP_WIDTH:
+        return False
+    inner_lines = full_lines = 0
+    for _, block in blocks:
+        block_width = _block_width(block, wrap_width)
+        for line, following in pairwise(block):
+            inner_lines += 1
+            full_lines += not _ends_paragraph(line, following, block_width)
+    return inner_lines >= 0.2 * len(widths) and full_lines >= 0.8 * inner_lines
+
+
+def _ends_paragraph(line: _Line, following: _Line, block_width: int) -> bool:
+    """The next line's first word would have fitted on this one, so the writer broke it here.
+
+    Wrappers count a little differently from us (bytes, tabs, wide characters), hence the slack.
+    """
+    next_word = following.text.partition(" ")[0]
+    if _WIDE_CHARS.match(next_word):
+        next_word = next_word[0]
+    slack = max(2, block_width // 10)
+    return line.width + 1 + display_width(next_word) <= block_width - slack
+
+
+def _block_width(block: list[_Line], wrap_width: int) -> int:
+    # Writers re-wrap some paragraphs narrower than others; each block keeps its own width.
+    return max(max(line.width for line in block), int(0.9 * wrap_width))
+
+
+def _joined_units(blocks: list[tuple[int, list[_Line]]], wrap_width: int) -> list[Unit]:
+    units: list[Unit] = []
+    for gap, block in blocks:
+        if len(block) > 1:
+            for line in block:
+                line.stands_alone = labelled_heading(
+                    line.text
+                ) is not None or is_scene_break_marker(line.text)
+        block_width = _block_width(block, wrap_width)
+        paragraph = [block[0]]
+        for previous, line in pairwise(block):
+            if _starts_paragraph(previous, line, block_width):
+                units.append(Unit(_join(paragraph), gap))
+                gap = 0
+                paragraph = []
+            paragraph.append(line)
+        units.append(Unit(_join(paragraph), gap))
+    return units
+
+
+def _starts_paragraph(previous: _Line, line: _Line, block_width: int) -> bool:
+    return (
+        line.indent > previous.indent
+        or _ends_paragraph(previous, line, block_width)
+        # A heading glued to the paragraph before or after it still stands alone.
+        or previous.stands_alone
+        or line.stands_alone
+    )
+
+
+def _join(lines: list[_Line]) -> str:
+    # Parts joined once at the end: adding to a growing string (and searching it) is quadratic.
+    parts = [lines[0].text]
+    for previous, line in pairwise(lines):
+        # Chinese and Japanese lines are cut between characters, not at spaces.
+        if not (_WIDE_CHARS.match(previous.text[-1]) and _WIDE_CHARS.match(line.text[0])):
+            parts.append(" ")
+        parts.append(line.text)
+    return "".join(parts)

@@ -1,0 +1,18 @@
+"""Word counts that also work for Chinese and Japanese, which put no spaces between words."""
+
+import re
+
+# Han ideographs and kana: each character is counted as a word, as Chinese sites count length.
+_CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A run of non-space characters with no letter or digit in it: "—" alone is no word.
+_WORDLESS_RUN = re.compile(r"(?<!\S)[^\s\w]+(?!\S)")
+
+
+def count_words(text: str) -> int:
+    """The runs of non-space characters that hold a letter or digit, plus the CJK characters.
+
+    Counted as all runs less the wordless ones: str.split() and a regex that matches only the
+    rare wordless runs are several times faster than matching every word.
+    """
+    text, cjk_characters = _CJK_CHARACTER.subn(" ", text)
+    return cjk_characters + len(text.split()) - len(_WORDLESS_RUN.findall(text))
