@@ -14,6 +14,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -149,7 +150,7 @@ class Changes:
 
     def insert(self, annotation: Annotation) -> "Changes":
         """Put the annotation's list entry in its place in reading order."""
-        if self.panel and self.state.filter.keeps(annotation):
+        if self.panel and self.state.shown(self.chapter).filter(pk=annotation.pk).exists():
             following = self._following(annotation)
             where = (
                 f"beforebegin:#annotation-{following.pk}"
@@ -167,7 +168,10 @@ class Changes:
     def orphans(self) -> "Changes":
         """The list of annotations whose words left the chapter, drawn again."""
         if self.panel:
-            context = {"oob": True, "orphans": self._listed[1], "user": self.request.user}
+            orphans = [
+                a for a in self.state.shown(self.chapter) if not a.is_in_place(self.source.text)
+            ]
+            context = {"oob": True, "orphans": orphans, "user": self.request.user}
             self.fragments.append(render_to_string(f"{TEMPLATE}#orphans", context, self.request))
         return self
 
@@ -193,8 +197,8 @@ class Changes:
         return HttpResponse("".join(html + self.fragments))
 
     def _redrawn(self) -> str:
-        source = chapter_source(self.chapter)
-        drawn = redrawn_blocks(self.state, self.chapter, self.spans)
+        source = self.source
+        drawn = redrawn_blocks(self.state, self.chapter, source, self.spans)
         blocks = {block.key: block for block in source.blocks}
         return "".join(
             block_html(blocks[key], inner, source.utf16[key], self.prefix, oob=True)
@@ -206,27 +210,23 @@ class Changes:
         return render_to_string(f"{TEMPLATE}#annotation-entry", context, self.request)
 
     def _following(self, annotation: Annotation) -> Annotation | None:
-        """The first annotation listed after this one (the list is in reading order)."""
-        order = (annotation.start, annotation.end, annotation.pk)
-        return next((a for a in self._listed[0] if (a.start, a.end, a.pk) > order), None)
+        """The first annotation listed after this one: the list is in reading order."""
+        start, end, pk = annotation.start, annotation.end, annotation.pk
+        later = (
+            Q(start__gt=start) | Q(start=start, end__gt=end) | Q(start=start, end=end, pk__gt=pk)
+        )
+        return self._listed().filter(later).order_by("start", "end", "pk").first()
 
     def _count(self) -> int:
-        return len(self._listed[0])
+        return self._listed().count()
+
+    def _listed(self):
+        """The list's annotations: shown, and still on their words (orphans are apart)."""
+        return self.state.shown(self.chapter).filter(orphaned=False)
 
     @cached_property
-    def _listed(self) -> tuple[list[Annotation], list[Annotation]]:
-        """The panel's list as it now stands: the annotations in place, in reading order, and
-        the orphans."""
-        source = chapter_source(self.chapter)
-        shown = [
-            a
-            for a in self.state.visible(self.chapter).prefetch_related("tags")
-            if self.state.filter.keeps(a)
-        ]
-        return (
-            [a for a in shown if a.is_in_place(source.text)],
-            [a for a in shown if not a.is_in_place(source.text)],
-        )
+    def source(self):
+        return chapter_source(self.chapter)
 
     def _reader_tags(self) -> str:
         tags = list(Tag.objects.filter(owner=self.state.reader))

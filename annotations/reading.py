@@ -36,13 +36,23 @@ class HighlightFilter:
             colour=colour if colour in Colour.values else "",
         )
 
-    def keeps(self, annotation: Annotation) -> bool:
-        tags = annotation.tags.all()
-        return (
-            (not self.tag or any(tag.pk == self.tag for tag in tags))
-            and (not self.kind or any(tag.kind == self.kind for tag in tags))
-            and (not self.colour or annotation.colour == self.colour)
-        )
+    def __bool__(self) -> bool:
+        return bool(self.tag or self.kind or self.colour)
+
+    def apply(self, annotations):
+        tagged = Annotation.tags.through.objects
+        # Subqueries, not joins: an annotation must not come out once per matching tag.
+        if self.tag:
+            annotations = annotations.filter(
+                pk__in=tagged.filter(tag_id=self.tag).values("annotation_id")
+            )
+        if self.kind:
+            annotations = annotations.filter(
+                pk__in=tagged.filter(tag__kind=self.kind).values("annotation_id")
+            )
+        if self.colour:
+            annotations = annotations.filter(colour=self.colour)
+        return annotations
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,10 @@ class ReadingState:
 
     def visible(self, chapter: Chapter):
         return self.visible_annotations().filter(chapter=chapter)
+
+    def shown(self, chapter: Chapter):
+        """What the list and the highlights show: the visible ones the filter keeps."""
+        return self.filter.apply(self.visible(chapter))
 
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
@@ -132,7 +146,10 @@ class AnnotatedChapter:
 def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter:
     source = chapter_source(chapter)
     visible = list(state.visible(chapter).select_related("owner").prefetch_related("tags"))
-    shown = [a for a in visible if state.filter.keeps(a)]
+    shown = visible
+    if state.filter:
+        kept = set(state.shown(chapter).values_list("pk", flat=True))
+        shown = [a for a in visible if a.pk in kept]
     placed = [a for a in shown if a.is_in_place(source.text)]
     orphans = [a for a in shown if not a.is_in_place(source.text)]
     return AnnotatedChapter(
@@ -146,22 +163,25 @@ def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter
     )
 
 
-def redrawn_blocks(state: ReadingState, chapter: Chapter, spans: list[Span]) -> dict[str, str]:
+def redrawn_blocks(
+    state: ReadingState, chapter: Chapter, source: ChapterSource, spans: list[Span]
+) -> dict[str, str]:
     """The HTML of the blocks these spans touch, with every highlight the reader sees there:
     what a change to an annotation over these spans changes on the page."""
-    source = chapter_source(chapter)
     keys = source.keys_touching(spans)
     if not keys:
         return {}
-    starts = source.text.segment_starts()
-    first = min(starts[key] for key in keys)
-    last = max(starts[key] + len(source.text.segments[i].text) for i, key in _indexed(source, keys))
-    nearby = state.visible(chapter).filter(start__lt=last, end__gt=first).prefetch_related("tags")
-    highlights = [
-        state.highlight(a) for a in nearby if state.filter.keeps(a) and a.is_in_place(source.text)
+    bounds = [
+        (start, start + len(segment.text))
+        for segment, start in zip(
+            source.text.segments, source.text.segment_starts().values(), strict=True
+        )
+        if segment.key in keys
     ]
+    nearby = state.shown(chapter).filter(
+        start__lt=max(end for _, end in bounds), end__gt=min(start for start, _ in bounds)
+    )
+    if state.colour_by_tag:
+        nearby = nearby.prefetch_related("tags")
+    highlights = [state.highlight(a) for a in nearby if a.is_in_place(source.text)]
     return source.draw(highlights, keys)
-
-
-def _indexed(source: ChapterSource, keys: set[str]):
-    return [(i, s.key) for i, s in enumerate(source.text.segments) if s.key in keys]

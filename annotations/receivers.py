@@ -4,8 +4,9 @@ from collections import Counter
 
 from django.dispatch import receiver
 
+from annotations.chapter_layout import chapter_text
 from annotations.models import Annotation
-from annotations.services import annotations_reanchor, chapter_text
+from annotations.services import annotations_reanchor
 from fics.models import Chapter, Work
 from fics.signals import deletion_requested, work_text_changed
 

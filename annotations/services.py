@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.anchoring import ChapterText, Quote, Span
-from annotations.chapter_layout import chapter_text
+from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
@@ -40,7 +40,7 @@ def annotation_create(
     shared: bool = False,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
-    text = chapter_text(chapter, chapter.paragraphs.all())
+    text = chapter_source(chapter).text
     span, _ = text.anchor_selection(utf16_start, utf16_end, exact)
     with transaction.atomic():
         tags = tags_get_or_create(
@@ -142,7 +142,7 @@ def annotation_update(
 def annotation_reattach(
     *, annotation: Annotation, utf16_start: int, utf16_end: int, exact: str
 ) -> Annotation:
-    text = chapter_text(annotation.chapter, annotation.chapter.paragraphs.all())
+    text = chapter_source(annotation.chapter).text
     span, quote = text.anchor_selection(utf16_start, utf16_end, exact)
     annotation.start, annotation.end = span.start, span.end
     annotation.exact, annotation.prefix, annotation.suffix = quote.exact, quote.prefix, quote.suffix

@@ -57,7 +57,7 @@ class Chapter(models.Model):
     removed = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["work", "position"]
+        ordering = ["work_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
             models.CheckConstraint(
@@ -102,7 +102,7 @@ class Paragraph(models.Model):
     emphasis = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["chapter", "position"]
+        ordering = ["chapter_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["chapter", "position"], name="paragraph_position_unique"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations import services
+from annotations.chapter_layout import chapter_text
 from annotations.models import Tag
 from fics.importing import import_story_file
 from fics.models import Work
@@ -77,7 +78,7 @@ def test_an_update_of_the_work_moves_the_highlights_drawn_before(reader_client, 
     seed = (corpus / "seeds" / "000_a26875ee43b0d3ac.txt").read_bytes()
     work = import_story_file(seed, "seed.txt").work
     chapter = work.chapters.get()
-    text = services.chapter_text(chapter, chapter.paragraphs.all()).text
+    text = chapter_text(chapter, chapter.paragraphs.all()).text
     start = text.index("Clarke whispered")
     annotation = annotate(reader, chapter, start=start, end=start + 16)
     before = page(reader_client, chapter)

@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
 
+from fics import importing
 from fics.importing import OnNewerVersion, Outcome, import_story_file
 from fics.models import Chapter, Paragraph, Work
 
@@ -83,7 +84,7 @@ def test_a_failure_midway_leaves_nothing_half_written(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Paragraph.objects, "bulk_create", explode)
+    monkeypatch.setattr(importing, "_insert_paragraphs", explode)
     with pytest.raises(RuntimeError):
         import_story_file(STORY, "quiet-night.txt")
 
