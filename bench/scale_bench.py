@@ -15,6 +15,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -601,7 +602,8 @@ def main() -> None:
     scale = Scale().times(args.scale)
     name = f"marginalia_scale_{os.getpid()}"
     os.environ["DATABASE_URL"] = database_url(name)
-    os.environ["MARGINALIA_DATA_DIR"] = tempfile.mkdtemp(prefix="marginalia-scale-")
+    data_dir = tempfile.mkdtemp(prefix="marginalia-scale-")  # the secret key lands there
+    os.environ["MARGINALIA_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     # A TERM (a Ctrl-C already does) unwinds through `finally`, which drops the database.
@@ -640,6 +642,7 @@ def main() -> None:
             explain(figures)
     finally:
         drop_database(name)
+        shutil.rmtree(data_dir)
     phases["total (with drop)"] = time.perf_counter() - started
     report(figures, phases, load)
 
