@@ -12,7 +12,7 @@ PYTHON_FOR_VENV := $(shell for candidate in python3.13 python3.12 python3 \
 	  command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$candidate; break; }; done)
 
-.PHONY: install run test bench lint format tools clean
+.PHONY: install run test bench bench-scale lint format tools clean
 
 install: $(STAMP)
 
@@ -52,6 +52,11 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 	$(PY) bench/run.py
+
+# A 10,000-work library in a throw-away PostgreSQL database (on SCALE_BENCH_SERVER, else
+# 127.0.0.1:5432), then page and annotate timings; `SCALE=0.1` builds a tenth.
+bench-scale: install
+	$(PY) bench/scale_bench.py $(if $(SCALE),--scale $(SCALE))
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -33,6 +33,7 @@ from django.urls import reverse  # noqa: E402
 from annotations.chapter_layout import chapter_text  # noqa: E402
 from annotations.models import Annotation  # noqa: E402
 from bench.export_bench import bench_exports  # noqa: E402
+from bench.parser_bench import bench_parser_scaling  # noqa: E402
 from bench.reanchor_bench import bench_reanchoring  # noqa: E402
 from bench.serving_bench import bench_serving  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
@@ -231,6 +232,7 @@ def main() -> None:
     bench_annotation_create()
     bench_reanchoring()
     bench_exports()
+    bench_parser_scaling()
 
 
 if __name__ == "__main__":
