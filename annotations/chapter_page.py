@@ -1,12 +1,12 @@
 """Drawing the chapter page, cached whole, and the fragments a write sends back (htmx
 out-of-band swaps of exactly what changed).
 
-A reader's page is cached as the bytes sent, under a key made of the chapter, its work's version,
-how the reader reads (filters, toggles), the fingerprint of every annotation and tag they see
-there (annotations.reading.chapter_for_reading) and their CSRF secret, whose masked token the page
-carries. Invalidation is therefore never a delete that could race: any change makes a new key.
-A page with a message to show (after a redirect), or for a browser with no CSRF cookie yet, is
-drawn fresh and not kept.
+A reader's page is cached as the bytes sent, under a key made of the chapter's version for them
+(annotations.reading.chapter_version: its work's version and the fingerprint of every annotation
+and tag they see there), how they read (filters, toggles) and their CSRF secret, whose masked
+token the page carries. Invalidation is therefore never a delete that could race: any change
+makes a new key. A page with a message to show (after a redirect), or for a browser with no CSRF
+cookie yet, is drawn fresh and not kept.
 """
 
 from functools import cached_property
@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -28,6 +28,7 @@ from annotations.reading import (
     AnnotatedChapter,
     ReadingState,
     annotated_chapter,
+    chapter_version,
     redrawn_blocks,
 )
 from fics.models import Chapter
@@ -35,32 +36,30 @@ from fics.models import Chapter
 TEMPLATE = "chapter.html"
 
 
-def chapter_page(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
-    """The chapter page for this reader; `chapter` comes from chapter_for_reading."""
-    # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
-    if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
-        return _draw(request, state, chapter)
-    body = cache.get(_page_key(request, state, chapter))
-    if body is None:
-        response = _draw(request, state, chapter)
-        # Drawing made sure the reader has a CSRF secret: the key names the one drawn in.
-        cache.set(_page_key(request, state, chapter), response.content, TIMEOUT)
-        return response
-    return HttpResponse(body)
-
-
-def _page_key(request: HttpRequest, state: ReadingState, chapter: Chapter) -> str:
-    work = chapter.work
-    return cache_key(
+def chapter_page(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    """The chapter page for this reader: the bytes sent before when nothing they show changed."""
+    state = ReadingState.of(request)
+    key = cache_key(
         "chapter-page",
-        chapter.pk,
-        work.content_hash,
-        work.updated.isoformat(),
+        chapter_version(state, work_pk, position),
         state.cache_key(),
-        chapter.fingerprint,
         request.user.get_username(),
         request.user.is_staff,
         request.META.get("CSRF_COOKIE"),
+    )
+    # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
+    if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        return _draw(request, state, get_chapter(work_pk, position))
+    if (body := cache.get(key)) is not None:
+        return HttpResponse(body)
+    response = _draw(request, state, get_chapter(work_pk, position))
+    cache.set(key, response.content, TIMEOUT)
+    return response
+
+
+def get_chapter(work_pk: int, position: int) -> Chapter:
+    return get_object_or_404(
+        Chapter.objects.select_related("work"), work=work_pk, position=position
     )
 
 

@@ -14,7 +14,6 @@ from annotations.reading import (
     HIDE_SHARED,
     ReadingState,
     annotated_chapter,
-    chapter_for_reading,
 )
 from fics.http import wants_fragment
 from fics.models import Chapter, Work
@@ -24,17 +23,10 @@ from fics.models import Chapter, Work
 CHAPTERS_PER_PART = 3
 
 
-def get_chapter(work_pk: int, position: int) -> Chapter:
-    return get_object_or_404(
-        Chapter.objects.select_related("work"), work=work_pk, position=position
-    )
-
-
 @require_GET
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
-    state = ReadingState.of(request)
-    return chapter_page(request, state, chapter_for_reading(state, work_pk, position))
+    return chapter_page(request, work_pk, position)
 
 
 @require_GET

@@ -7,13 +7,12 @@ page itself (annotations.chapter_page) is cached under the chapter's `fingerprin
 from dataclasses import dataclass
 
 from django.db import connection
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 
 from annotations.anchoring import Highlight, Span
 from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.models import Annotation, Colour, Tag
-from fics.models import Chapter
+from fics.models import Chapter, Work
 
 HIDE_SHARED = "hide_shared"
 COLOUR_BY_TAG = "colour_by_tag"
@@ -97,38 +96,46 @@ class ReadingState:
         return Highlight(annotation.pk, Span(annotation.start, annotation.end), css_class)
 
 
-def chapter_for_reading(state: ReadingState, work_pk: int, position: int) -> Chapter:
-    """The chapter with its work and its `fingerprint` for this reader (see `fingerprint`)."""
-    chapter = get_object_or_404(
-        Chapter.objects.select_related("work"), work=work_pk, position=position
-    )
-    chapter.fingerprint = fingerprint(state, chapter)
-    return chapter
-
-
-# Written out because it runs on every chapter page, cached or not: building the same query with
-# the ORM cost more than everything else a cached page does.
-FINGERPRINT_SQL = f"""
-    SELECT 1, COUNT(*), MAX(modified) FROM {Annotation._meta.db_table}
-    WHERE chapter_id = %s AND deleted_at IS NULL AND (owner_id = %s OR (%s AND shared))
-    UNION ALL
-    SELECT 2, COUNT(*), MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %s
-    ORDER BY 1
+# Written out because it runs on every chapter page, cached or not: building the same lookups
+# with the ORM cost more than everything else a cached page does.
+VERSION_SQL = f"""
+    SELECT chapter.id, work.content_hash, work.updated,
+        (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
+         WHERE a.chapter_id = chapter.id AND a.deleted_at IS NULL
+           AND (a.owner_id = %(reader)s OR (%(shared)s AND a.shared))),
+        (SELECT MAX(a.modified) FROM {Annotation._meta.db_table} AS a
+         WHERE a.chapter_id = chapter.id AND a.deleted_at IS NULL
+           AND (a.owner_id = %(reader)s OR (%(shared)s AND a.shared))),
+        (SELECT COUNT(*) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
+        (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s)
+    FROM {Chapter._meta.db_table} AS chapter
+    JOIN {Work._meta.db_table} AS work ON work.id = chapter.work_id
+    WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s
 """
 
 
-def fingerprint(state: ReadingState, chapter: Chapter) -> tuple:
-    """What changes whenever anything the reader sees of annotations on this chapter changes.
+def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
+    """Everything a reader's chapter page shows can change only if this changes: the chapter,
+    its work's version (every update of the text and every edit of the work changes one or the
+    other) and the fingerprint of the annotations and tags the reader sees there.
 
     Every change to an annotation, deleting and restoring included, and every change to a tag
     shown on it (services), raises its `modified` to the newest time; one leaving the reader's
     view lowers the count. Likewise for the reader's own tags, which the filters and the tag
-    picker list.
+    picker list. Http404 when there is no such chapter.
     """
-    reader = state.reader.pk
+    params = {
+        "reader": state.reader.pk,
+        "shared": not state.hide_shared,
+        "work": work_pk,
+        "position": position,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL, [chapter.pk, reader, not state.hide_shared, reader])
-        return tuple(cursor.fetchall())
+        cursor.execute(VERSION_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such chapter.")
+    return tuple(row)
 
 
 @dataclass

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations import services
 from annotations.anchoring import AnchorError
-from annotations.chapter_page import Changes
+from annotations.chapter_page import Changes, get_chapter
 from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import Annotation, Colour
-from annotations.reader_views import get_chapter
 from fics.http import wants_fragment
 
 # Ids on the entire-work page carry their chapter ("c12-p3"); the chapter page's carry none.

@@ -5,6 +5,7 @@ Runs against a fresh SQLite database in a temporary folder, never the reader's o
 
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +56,7 @@ def bench_import() -> None:
         p for p in CORPUS.rglob("*") if p.is_file() and p.name not in {"README.md", "SHA256SUMS"}
     )
     total_bytes = total_paragraphs = 0
+    hpmor = None
     per_format: dict[str, list[float]] = {}  # format -> [bytes, seconds]
     started = time.perf_counter()
     for file in files:
@@ -62,6 +64,8 @@ def bench_import() -> None:
         file_started = time.perf_counter()
         result = import_story_file(data, file.name)
         seconds = time.perf_counter() - file_started
+        if file.name == "hpmor-full-en.txt":
+            hpmor = seconds
         total_bytes += len(data)
         total_paragraphs += result.paragraphs
         figures = per_format.setdefault(result.source_format or "failed", [0, 0.0])
@@ -91,9 +95,42 @@ def bench_import() -> None:
     print(f"import: {len(files)} files, {mb:.1f} MB, {total_paragraphs:,} paragraphs")
     print(f"  {elapsed:.2f} s in all")
     print(f"  {mb / elapsed:.2f} MB/s, {total_paragraphs / elapsed:,.0f} paragraphs/s")
+    if hpmor is not None:
+        print(f"  HPMOR (3.7 MB, 122 chapters): {hpmor:.2f} s")
     print(
         f"  floor (raw sqlite3.executemany of the same {len(rows):,} rows): {floor * 1000:.0f} ms, "
         f"{len(rows) / floor:,.0f} rows/s; import takes {elapsed / floor:.0f}x the floor"
+    )
+
+
+# Run in a process of its own, so that its peak memory is the import's and nothing else's.
+MEMORY_PROBE = """
+import os, resource, sys, tempfile
+sys.path.insert(0, {root!r})
+os.environ["MARGINALIA_DATA_DIR"] = tempfile.mkdtemp(prefix="marginalia-bench-rss-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from fics.importing import import_story_file
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+data = open({path!r}, "rb").read()
+import_story_file(data, "hpmor-full-en.txt")
+print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_import_memory() -> None:
+    path = CORPUS / "more" / "hpmor-full-en.txt"
+    probe = MEMORY_PROBE.format(root=str(ROOT), path=str(path))
+    output = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    before, peak = (int(kilobytes) / 1024 for kilobytes in output)
+    print(
+        f"  HPMOR import peak RSS: {peak:.0f} MB for the whole process "
+        f"({before:.0f} MB before the import: Python, Django, migrations)"
     )
 
 
@@ -226,6 +263,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})")
     bench_import()
+    bench_import_memory()
     bench_serving(logged_in_client()[1])
     bench_render()
     bench_annotated_render()

@@ -128,8 +128,8 @@ def test_chapter_page_query_count_does_not_grow_with_paragraphs(reader_client, p
 
     with CaptureQueriesContext(connection) as queries:
         assert reader_client.get(url).status_code == 200
-    # session, reader, chapter with its work, fingerprint, paragraphs, annotations, reader's
-    # tags, contents
+    # session, reader, the chapter's version, chapter with its work, paragraphs, annotations,
+    # reader's tags, contents
     assert len(queries) == 8, [q["sql"] for q in queries]
 
 
