@@ -37,7 +37,7 @@ def quote_at(annotation):
 
 @pytest.fixture
 def version_1(reader):
-    work = import_story_file(VERSION_1.encode(), "river.txt").work
+    work = import_story_file(VERSION_1.encode(), "river.txt", reader=reader).work
     first, second, third = work.chapters.all()
     text = "Clarke walked to the river at dawn. The water was cold and grey.\n\nLexa was"
     moved = annotate(reader, first, start=0, end=6, note="Clarke")
