@@ -179,7 +179,8 @@ def _get_pending_upload(request: HttpRequest, pk: int) -> PendingUpload:
 @require_POST
 @login_required
 def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reader's answer for a newer version: update the work, or add the file as a new one."""
+    """The reader's answer for a newer version: update the work (if they manage it), or add
+    the file as a new one."""
     pending = _get_pending_upload(request, pk)
     if request.POST.get("choice") == "update":
         if not pending.may_update:
@@ -194,16 +195,17 @@ def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             on_newer_version=OnNewerVersion.ADD_AS_NEW,
             reader=request.user,
         )
-    if result.outcome is not Outcome.NOT_UPDATED:
+    # Refused as an update, it keeps waiting: the reader may still add it as a new work.
+    waiting = pending if result.outcome is Outcome.NOT_UPDATED else None
+    if waiting is None:
         pending.delete()
-        # What is left of it must not be offered again: there is nothing left to choose.
-        pending = None
     template = "upload.html#outcome" if wants_fragment(request) else "upload.html"
     context = {
         "form": UploadForm(),
-        "outcomes": [(result, pending)],
+        "outcomes": [(result, waiting)],
+        # The outcome partial, drawn alone for htmx, reads these two.
         "result": result,
-        "pending": pending,
+        "pending": waiting,
     }
     return render(request, template, context)
 
