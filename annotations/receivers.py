@@ -37,7 +37,11 @@ def reanchor_changed_chapters(*, changed, kept, reader, **kwargs) -> Counter:
 @receiver(deletion_requested, sender=Work)
 @receiver(deletion_requested, sender=Chapter)
 def keep_what_others_annotated(*, instance, reader, **kwargs) -> str | None:
-    """Works are shared, notes are not: one reader may not delete another's annotations."""
+    """Works are shared, notes are not: one reader may not delete another's annotations.
+
+    The deletion holds the rows of the work and its chapters (fics.models.WorkQuerySet.lock), and
+    saving an annotation needs its chapter's row: no note can land between this answer and the
+    deletion, and one being saved right now is finished, and seen here, first."""
     where = {"chapter__work": instance} if isinstance(instance, Work) else {"chapter": instance}
     if Annotation.objects.filter(**where).exclude(owner=reader).exists():
         return "Other readers have annotations here, so it stays."

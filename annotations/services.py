@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.anchoring import ChapterText, Quote, Span
+from annotations.anchoring import AnchorError, ChapterText, Quote, Span
 from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
@@ -40,9 +40,21 @@ def annotation_create(
     shared: bool = False,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
-    text = chapter_source(chapter).text
-    span, _ = text.anchor_selection(utf16_start, utf16_end, exact)
     with transaction.atomic():
+        # Read again under a lock, and anchored inside it: a deletion or an update of the work
+        # that came first is seen (the chapter is gone, or its text changed), one that comes
+        # later waits for this annotation and then sees it (fics.models.WorkQuerySet.lock).
+        chapter = (
+            Chapter.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("work")
+            .filter(pk=chapter.pk)
+            .first()
+        )
+        if chapter is None:
+            raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
+        # Drawn under the work's version read just now: never an older text's.
+        text = chapter_source(chapter).text
+        span, _ = text.anchor_selection(utf16_start, utf16_end, exact)
         tags = tags_get_or_create(
             user=user, names=tag_names, kind=tag_kind, known_characters=chapter.work.characters
         )

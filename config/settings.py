@@ -169,6 +169,9 @@ if email_host := os.environ.get("EMAIL_HOST"):
         },
     }
     DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"marginalia@{email_host}")
+else:
+    # No mailer is the intended state without a mail server, not a mistake to warn about.
+    SILENCED_SYSTEM_CHECKS = ["mail.W001"]
 # Only where a proxy we run appends the client's address to X-Forwarded-For; otherwise clients
 # could write any address there, and every reader behind the proxy would share the proxy's one.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)

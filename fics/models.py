@@ -3,6 +3,24 @@ from django.db import models
 from django.urls import reverse
 
 
+class WorkQuerySet(models.QuerySet):
+    def lock(self, pk: int) -> "Work":
+        """The work, with its row and its chapters' rows locked until the transaction ends.
+
+        Saving an annotation needs its chapter's row (the foreign key check shares a lock on it),
+        so while these are held nothing new can be annotated on the work: what a deletion or an
+        update checked stays true until it commits. Everyone locks the work before its chapters,
+        so two of these never deadlock. Work.DoesNotExist if it was deleted meanwhile.
+
+        SQLite has no row locks and ignores these; there every transaction takes the database's
+        write lock as it begins (transaction_mode IMMEDIATE in config/settings.py), which
+        serialises them whole.
+        """
+        work = self.select_for_update().get(pk=pk)
+        list(Chapter.objects.select_for_update().filter(work=work).values_list("pk", flat=True))
+        return work
+
+
 class Work(models.Model):
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
@@ -26,8 +44,19 @@ class Work(models.Model):
     chapter_count = models.PositiveIntegerField(default=0)
     # Names the tag picker offers first: from the file's metadata, else guessed from the text.
     characters = models.JSONField(default=list, blank=True)
+    # The reader who imported it manages it (edits, deletes, updates it) with the staff; other
+    # readers read and annotate. None for command-line imports and older works: staff only.
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_works",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -42,6 +71,11 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("work", args=[self.pk])
+
+    def is_managed_by(self, user) -> bool:
+        """Whether `user` may edit, delete or update the work; every reader may read it."""
+        is_importer = self.imported_by_id is not None and self.imported_by_id == user.pk
+        return is_importer or user.is_staff or user.is_superuser
 
 
 class Chapter(models.Model):
@@ -128,3 +162,9 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def may_update(self) -> bool:
+        """Whether the reader who uploaded it may update the work with it, rather than only
+        add it as a new work."""
+        return self.work.is_managed_by(self.owner)

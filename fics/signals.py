@@ -15,7 +15,9 @@ from django.dispatch import Signal
 # "fuzzy", "orphaned" for annotations).
 work_text_changed = Signal()
 
-# Sent before a reader deletes a work or a chapter, inside the transaction that deletes it.
+# Sent before a reader deletes a work or a chapter, inside the transaction that deletes it, with
+# the rows of the work and its chapters locked (fics.models.WorkQuerySet.lock): nothing can be
+# annotated there until the deletion is decided.
 # Arguments: `instance` (the Work or Chapter) and `reader`. A receiver that must keep it returns
 # the reason, shown to the reader as it is; the deletion happens only if every receiver returns
 # None.

@@ -1,12 +1,15 @@
 """Reader pages: thin views over the models; HTMX requests get the page's partial only."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +35,22 @@ PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 
 
 def _get_work(pk: int) -> Work:
-    return get_object_or_404(Work, pk=pk)
+    return get_object_or_404(Work.objects.select_related("imported_by"), pk=pk)
+
+
+def _get_managed_work(request: HttpRequest, pk: int) -> Work:
+    """A work the reader may change: every reader may read it, so a stranger's is a 403."""
+    work = _get_work(pk)
+    if not work.is_managed_by(request.user):
+        raise PermissionDenied(_not_yours(work))
+    return work
+
+
+def _not_yours(work: Work) -> str:
+    return (
+        f"Only the reader who imported “{work.title}” and the library's staff may change it; "
+        "you may read and annotate it."
+    )
 
 
 @require_GET
@@ -56,13 +74,14 @@ def library(request: HttpRequest) -> HttpResponse:
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_work(pk)
     chapters = work.chapters.only("work_id", "position", "title", "word_count", "removed")
-    return render(request, "work.html", {"work": work, "chapters": chapters})
+    context = {"work": work, "chapters": chapters, "manages": work.is_managed_by(request.user)}
+    return render(request, "work.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    work = _get_work(pk)
+    work = _get_managed_work(request, pk)
     form = WorkForm(request.POST if request.method == "POST" else None, instance=work)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -74,8 +93,10 @@ def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    work = _get_work(pk)
-    if not _delete_unless_refused(request, work):
+    work = _get_managed_work(request, pk)
+    with _locked(work):
+        deleted = _delete_unless_refused(request, work)
+    if not deleted:
         return redirect(work)
     messages.success(request, f"“{work.title}” was removed from the library.")
     return redirect("library")
@@ -85,27 +106,41 @@ def work_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def chapter_delete(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     """Only a chapter that a newer version of the work dropped can go, with its annotations."""
-    chapter = get_object_or_404(
-        Chapter.objects.select_related("work"), work=work_pk, position=position, removed=True
-    )
-    if _delete_unless_refused(request, chapter):
-        # The work's contents changed: pages drawn from them are keyed by its `updated`.
-        chapter.work.save(update_fields=["updated"])
+    work = _get_managed_work(request, work_pk)
+    with _locked(work):
+        # Looked up under the lock: an update that just brought the chapter back keeps it.
+        chapter = get_object_or_404(work.chapters, position=position, removed=True)
+        if deleted := _delete_unless_refused(request, chapter):
+            # The work's contents changed: pages drawn from them are keyed by its `updated`.
+            work.save(update_fields=["updated"])
+    if deleted:
         messages.success(request, f"Deleted the removed chapter “{chapter.display_title}”.")
-    return redirect("work", work_pk)
+    return redirect(work)
+
+
+@contextmanager
+def _locked(work: Work) -> Iterator[None]:
+    """A transaction holding the work's and its chapters' rows (Work.objects.lock): what is
+    checked inside it stays true until it commits, as no annotation can be saved on them."""
+    with transaction.atomic():
+        try:
+            Work.objects.lock(work.pk)
+        except Work.DoesNotExist:
+            raise Http404("This work was deleted a moment ago.") from None
+        yield
 
 
 def _delete_unless_refused(request: HttpRequest, instance: Work | Chapter) -> bool:
-    """Delete unless an app built on the library refuses (see fics.signals)."""
-    with transaction.atomic():
-        responses = deletion_requested.send(
-            sender=type(instance), instance=instance, reader=request.user
-        )
-        if refusals := [reason for _, reason in responses if reason]:
-            for reason in refusals:
-                messages.error(request, reason)
-            return False
-        instance.delete()
+    """Delete unless an app built on the library refuses (see fics.signals); inside _locked,
+    so that the apps' answers still hold when the rows go."""
+    responses = deletion_requested.send(
+        sender=type(instance), instance=instance, reader=request.user
+    )
+    if refusals := [reason for _, reason in responses if reason]:
+        for reason in refusals:
+            messages.error(request, reason)
+        return False
+    instance.delete()
     return True
 
 
@@ -123,12 +158,14 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _import_upload(request: HttpRequest, uploaded) -> tuple[ImportResult, PendingUpload | None]:
-    """Import one uploaded file; a newer version of a work waits for the reader's choice."""
+    """Import one uploaded file; one bearing the name of a work in the library waits for the
+    reader's choice: update that work (if they manage it and the file is a newer version of
+    it), or add the file as a new work."""
     if too_large := size_limit_error(uploaded.size):
         return ImportResult(uploaded.name, Outcome.FAILED, message=too_large), None
     data = uploaded.read()
-    result = import_story_file(data, uploaded.name)
-    if result.outcome is not Outcome.NEWER_VERSION:
+    result = import_story_file(data, uploaded.name, reader=request.user)
+    if result.outcome not in (Outcome.NEWER_VERSION, Outcome.NOT_UPDATED):
         return result, None
     pending = PendingUpload.objects.create(
         owner=request.user, name=uploaded.name, data=data, work=result.work
@@ -136,24 +173,43 @@ def _import_upload(request: HttpRequest, uploaded) -> tuple[ImportResult, Pendin
     return result, pending
 
 
+def _get_pending_upload(request: HttpRequest, pk: int) -> PendingUpload:
+    """The reader's own upload waiting for a choice; anyone else's is a 404."""
+    uploads = PendingUpload.objects.select_related("work", "owner")
+    return get_object_or_404(uploads, pk=pk, owner=request.user)
+
+
 @require_POST
 @login_required
 def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reader's answer for a newer version: update the work, or add the file as a new one."""
-    pending = get_object_or_404(
-        PendingUpload.objects.select_related("work"), pk=pk, owner=request.user
-    )
+    """The reader's answer for a newer version: update the work (if they manage it), or add
+    the file as a new one."""
+    pending = _get_pending_upload(request, pk)
     if request.POST.get("choice") == "update":
+        if not pending.may_update:
+            raise PermissionDenied(_not_yours(pending.work))
         result = import_story_file(
             bytes(pending.data), pending.name, target=pending.work, reader=request.user
         )
     else:
         result = import_story_file(
-            bytes(pending.data), pending.name, on_newer_version=OnNewerVersion.ADD_AS_NEW
+            bytes(pending.data),
+            pending.name,
+            on_newer_version=OnNewerVersion.ADD_AS_NEW,
+            reader=request.user,
         )
-    pending.delete()
+    # Refused as an update, it keeps waiting: the reader may still add it as a new work.
+    waiting = pending if result.outcome is Outcome.NOT_UPDATED else None
+    if waiting is None:
+        pending.delete()
     template = "upload.html#outcome" if wants_fragment(request) else "upload.html"
-    context = {"form": UploadForm(), "outcomes": [(result, None)], "result": result}
+    context = {
+        "form": UploadForm(),
+        "outcomes": [(result, waiting)],
+        # The outcome partial, drawn alone for htmx, reads these two.
+        "result": result,
+        "pending": waiting,
+    }
     return render(request, template, context)
 
 

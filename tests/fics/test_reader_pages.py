@@ -9,6 +9,7 @@ from django.urls import reverse
 from annotations.reader_views import CHAPTERS_PER_PART
 from fics.models import Work
 from fics.views import WORKS_PER_PAGE
+from tests.annotations.conftest import annotate
 from tests.conftest import make_work
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,8 @@ def test_entire_work_continues_where_the_last_part_ended(reader_client):
     assert "Continue with chapter" not in rest
 
 
-def test_work_details_can_be_edited(reader_client, work):
+def test_work_details_can_be_edited(reader_client, imported_work):
+    work = imported_work
     response = reader_client.post(
         reverse("work_edit", args=[work.pk]),
         {
@@ -182,7 +184,8 @@ def test_work_details_can_be_edited(reader_client, work):
     assert (work.title, work.author, work.fandom) == ("A Better Title", "Someone", "The 100")
 
 
-def test_blank_title_is_refused_with_a_message(reader_client, work):
+def test_blank_title_is_refused_with_a_message(reader_client, imported_work):
+    work = imported_work
     response = reader_client.post(reverse("work_edit", args=[work.pk]), {"title": "  "})
 
     assert response.status_code == 200
@@ -241,9 +244,10 @@ def test_source_emphasis_is_shown_but_the_text_stays_plain(reader_client, work):
     assert paragraph.text == "Chapter 1, paragraph 1."
 
 
-def test_a_work_with_another_readers_annotations_is_not_deleted(reader_client, other_reader, work):
-    from tests.annotations.conftest import annotate
-
+def test_a_work_with_another_readers_annotations_is_not_deleted(
+    reader_client, other_reader, imported_work
+):
+    work = imported_work
     annotate(other_reader, work.chapters.first(), start=30, end=40, note="bob's")
 
     response = reader_client.post(reverse("work_delete", args=[work.pk]), follow=True)
@@ -252,9 +256,8 @@ def test_a_work_with_another_readers_annotations_is_not_deleted(reader_client, o
     assert "Other readers have annotations here" in response.content.decode()
 
 
-def test_own_annotations_do_not_stop_a_work_being_deleted(reader_client, reader, work):
-    from tests.annotations.conftest import annotate
-
+def test_own_annotations_do_not_stop_a_work_being_deleted(reader_client, reader, imported_work):
+    work = imported_work
     annotate(reader, work.chapters.first(), start=30, end=40)
 
     reader_client.post(reverse("work_delete", args=[work.pk]))

@@ -37,7 +37,7 @@ def quote_at(annotation):
 
 @pytest.fixture
 def version_1(reader):
-    work = import_story_file(VERSION_1.encode(), "river.txt").work
+    work = import_story_file(VERSION_1.encode(), "river.txt", reader=reader).work
     first, second, third = work.chapters.all()
     text = "Clarke walked to the river at dawn. The water was cold and grey.\n\nLexa was"
     moved = annotate(reader, first, start=0, end=6, note="Clarke")
@@ -196,3 +196,13 @@ def test_removed_chapter_is_deleted_only_when_asked(reader_client, version_1):
 
     assert not work.chapters.filter(position=3).exists()
     assert not Annotation.objects.filter(pk=annotations["removed"].pk).exists()
+
+
+def test_an_update_of_a_work_deleted_meanwhile_fails_with_a_message(version_1):
+    work, _ = version_1
+    Work.objects.filter(pk=work.pk).delete()
+
+    result = import_story_file(VERSION_2.encode(), "river.txt", target=work)
+
+    assert result.describe() == "river.txt: failed: “River” was deleted meanwhile"
+    assert not Work.objects.exists()

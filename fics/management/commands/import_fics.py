@@ -12,7 +12,11 @@ SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "SHA256SUMS"}
 
 
 class Command(BaseCommand):
-    help = "Import story files (and every file in the folders given) into the library."
+    help = (
+        "Import story files (and every file in the folders given) into the library. Run by the "
+        "machine's administrator: the works it imports are managed by the staff, and --update "
+        "may update any work."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -39,7 +43,7 @@ class Command(BaseCommand):
                 result = _import_path(file, OnNewerVersion.UPDATE if update else OnNewerVersion.ASK)
                 results.append(result)
                 line = result.describe()
-                if result.failed:
+                if result.outcome in (Outcome.FAILED, Outcome.NOT_UPDATED):
                     progress.write(self.style.ERROR(line), file=self.stdout._out)
                 elif verbosity:
                     progress.write(line, file=self.stdout._out)
@@ -53,8 +57,16 @@ class Command(BaseCommand):
                 f"{counts[Outcome.NEWER_VERSION]} file(s) are newer versions of works in the "
                 "library and were left alone: run again with --update to update those works."
             )
+        problems = []
         if counts[Outcome.FAILED]:
-            raise CommandError(f"{counts[Outcome.FAILED]} file(s) could not be imported.")
+            problems.append(f"{counts[Outcome.FAILED]} file(s) could not be imported.")
+        if counts[Outcome.NOT_UPDATED]:
+            problems.append(
+                f"{counts[Outcome.NOT_UPDATED]} file(s) share too little text with the work of "
+                "the same name to update it, and were left alone."
+            )
+        if problems:
+            raise CommandError(" ".join(problems))
 
 
 def _story_files(path: Path):
