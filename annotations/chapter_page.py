@@ -39,17 +39,18 @@ TEMPLATE = "chapter.html"
 def chapter_page(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     """The chapter page for this reader: the bytes sent before when nothing they show changed."""
     state = ReadingState.of(request)
-    key = cache_key(
-        "chapter-page",
-        chapter_version(state, work_pk, position),
-        state.cache_key(),
-        request.user.get_username(),
-        request.user.is_staff,
-        request.META.get("CSRF_COOKIE"),
-    )
+    version = chapter_version(state, work_pk, position)
     # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
     if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
         return _draw(request, state, get_chapter(work_pk, position))
+    user = request.user
+    key = cache_key(
+        "chapter-page",
+        version,
+        state.cache_key(),
+        (user.get_username(), user.is_staff),  # the site header shows them
+        request.META["CSRF_COOKIE"],
+    )
     if (body := cache.get(key)) is not None:
         return HttpResponse(body)
     response = _draw(request, state, get_chapter(work_pk, position))
@@ -70,14 +71,49 @@ def _draw(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpRe
     # deleted, so neighbours go by index.
     toc = list(work.chapters.only("work_id", "position", "title"))
     index = next(i for i, entry in enumerate(toc) if entry.position == chapter.position)
-    context = {
-        **_reading_context(reading, chapter),
-        **_text_context(chapter, reading),
+    pager = {
+        "work": work,
+        "chapter": chapter,
         "toc": toc,
         "previous": toc[index - 1] if index > 0 else None,
         "next": toc[index + 1] if index + 1 < len(toc) else None,
     }
+    context = {
+        **_reading_context(reading, chapter),
+        **_text_context(chapter, reading),
+        # Drawn once for the top and the bottom of the page.
+        "pager": mark_safe(render_to_string("_chapter_pager.html", pager, request)),
+        "entries": entries_html(request, reading.annotations),
+    }
     return render(request, TEMPLATE, context)
+
+
+def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[str]:
+    """Each annotation's list entry, drawn once per version of it for this reader: the entry's
+    delete form carries the reader's CSRF token, so their secret is part of the key."""
+    keys = {
+        annotation.pk: cache_key(
+            "annotation-entry",
+            annotation.pk,
+            annotation.modified.isoformat(),
+            request.user.pk,
+            request.META.get("CSRF_COOKIE"),
+        )
+        for annotation in annotations
+    }
+    drawn = cache.get_many(keys.values())
+    missing = {}
+    for annotation in annotations:
+        if keys[annotation.pk] not in drawn:
+            missing[keys[annotation.pk]] = entry_html(request, annotation)
+    cache.set_many(missing, TIMEOUT)
+    drawn |= missing
+    return [mark_safe(drawn[keys[annotation.pk]]) for annotation in annotations]
+
+
+def entry_html(request: HttpRequest, annotation: Annotation, oob: bool = False) -> str:
+    context = {"annotation": annotation, "user": request.user, "oob": oob}
+    return render_to_string(f"{TEMPLATE}#annotation-entry", context, request)
 
 
 def chapter_text_html(
@@ -156,12 +192,13 @@ class Changes:
                 if following
                 else "beforeend:#annotation-list"
             )
-            self.fragments.append(f'<div hx-swap-oob="{where}">{self._entry(annotation)}</div>')
+            entry = entry_html(self.request, annotation)
+            self.fragments.append(f'<div hx-swap-oob="{where}">{entry}</div>')
         return self
 
     def replace(self, annotation: Annotation) -> "Changes":
         if self.panel:
-            self.fragments.append(self._entry(annotation, oob=True))
+            self.fragments.append(entry_html(self.request, annotation, oob=True))
         return self
 
     def orphans(self) -> "Changes":
@@ -203,10 +240,6 @@ class Changes:
             block_html(blocks[key], inner, source.utf16[key], self.prefix, oob=True)
             for key, inner in drawn.items()
         )
-
-    def _entry(self, annotation: Annotation, oob: bool = False) -> str:
-        context = {"annotation": annotation, "user": self.request.user, "oob": oob}
-        return render_to_string(f"{TEMPLATE}#annotation-entry", context, self.request)
 
     def _following(self, annotation: Annotation) -> Annotation | None:
         """The first annotation listed after this one: the list is in reading order."""

@@ -8,6 +8,7 @@ import gc
 import io
 import random
 import sys
+import textwrap
 import time
 import zipfile
 from collections.abc import Callable
@@ -73,14 +74,8 @@ def hard_wrapped(rng: random.Random, size: int) -> tuple[bytes, str]:
 
 
 def _wrap(text: str, width: int) -> str:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return "\n".join([*lines, line])
+    """Hard-wrapped at `width`, as old text files are."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def markdown(rng: random.Random, size: int) -> tuple[bytes, str]:

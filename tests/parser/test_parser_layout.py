@@ -1,3 +1,5 @@
+import textwrap
+
 import pytest
 
 from fics.parser import ParagraphKind, parse_story
@@ -104,11 +106,5 @@ def test_markdown_quote_markers_and_emphasis_are_removed():
 
 
 def _wrap(text: str, width: int) -> str:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join([*lines, line])
+    """Hard-wrapped at `width`, as old text files are."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
