@@ -263,6 +263,9 @@ def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
     p50, p99 = _percentile(latencies, 50), _percentile(latencies, 99)
     end = load.import_finished or load.import_started + elapsed
     during = sorted(s * 1000 for sent, s, _ in load.answers if load.import_started <= sent < end)
+    outside = sorted(
+        s * 1000 for sent, s, _ in load.answers if not load.import_started <= sent < end
+    )
     print(
         f"  requests {len(load.answers) + load.exceptions.total()}, "
         f"{len(load.answers) / elapsed:.0f}/s; 2xx {ok}"
@@ -275,7 +278,9 @@ def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
     )
     print(
         f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(latencies, default=0):.0f} ms; "
-        f"while importing: p99 {_percentile(during, 99):.1f} ms ({len(during)} requests)"
+        f"while importing: p50 {_percentile(during, 50):.1f} ms, p99 {_percentile(during, 99):.1f}"
+        f" ms ({len(during)} requests); before and after: p50 {_percentile(outside, 50):.1f} ms,"
+        f" p99 {_percentile(outside, 99):.1f} ms ({len(outside)})"
     )
     if load.import_finished:
         print(f"  import finished in {load.import_finished - load.import_started:.1f} s:")
@@ -290,7 +295,7 @@ def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
         f"p99 < {P99_TARGET_MS} ms": p99 < P99_TARGET_MS,
         "import finished": load.import_finished is not None,
     }
-    print("  " + ", ".join(f"{name}: {'ok' if ok else 'FAIL'}" for name, ok in checks.items()))
+    print("  " + ", ".join(f"{name}: {'ok' if met else 'FAIL'}" for name, met in checks.items()))
     passed = all(checks.values())
     print(f"  {'PASS' if passed else 'FAIL'}")
     server_log = log.read_text(errors="replace")
