@@ -48,6 +48,10 @@ MAX_POSTS_PER_READER = 20_000  # a bound besides the clock, should the server an
 # as `make run` starts; eight threads each leave half the 32 readers queued at accept(), which
 # is what a busy server does, rather than 32 threads fighting for two cores and one GIL each.
 WORKERS, THREADS = 2, 8
+# gunicorn closes a keep-alive connection idle for 2 s (its --keep-alive). A POST sent just as
+# it does fails with a broken pipe, which a browser would retry; after half that idle time the
+# readers open a fresh connection instead, so that the count of errors stays the server's own.
+FRESH_CONNECTION_AFTER = 1.0
 
 
 @dataclass
@@ -205,7 +209,10 @@ def _annotate(port, reader, cookie, token, chapters, deadline, think, load: Load
     }
     for n in range(MAX_POSTS_PER_READER):
         # Paused at random, so that the readers do not march in step.
-        time.sleep(max(0.0, min(rng.uniform(0, 2 * think), deadline - time.perf_counter())))
+        pause = min(rng.uniform(0, 2 * think), deadline - time.perf_counter())
+        if pause > FRESH_CONNECTION_AFTER:
+            connection.close()
+        time.sleep(max(0.0, pause))
         if time.perf_counter() >= deadline:
             break
         url, text = rng.choice(chapters)
