@@ -11,7 +11,7 @@ from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
-from fics.models import Chapter
+from fics.models import Chapter, Work
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
@@ -40,27 +40,35 @@ def annotation_create(
     shared: bool = False,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
-    with transaction.atomic():
-        # Read again under a lock, and anchored inside it: a deletion or an update of the work
-        # that came first is seen (the chapter is gone, or its text changed), one that comes
-        # later waits for this annotation and then sees it (fics.models.WorkQuerySet.lock).
-        chapter = (
-            Chapter.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("work")
-            .filter(pk=chapter.pk)
-            .first()
-        )
-        if chapter is None:
-            raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
-        # Drawn under the work's version read just now: never an older text's.
+
+    def anchored(chapter: Chapter) -> tuple[ChapterText, Span]:
         text = chapter_source(chapter).text
-        span, _ = text.anchor_selection(utf16_start, utf16_end, exact)
+        return text, text.anchor_selection(utf16_start, utf16_end, exact)[0]
+
+    # Anchored before the lock below, so that readers annotating one chapter wait on each other
+    # only for the writes; a failure is told once the lock says whether the chapter still exists.
+    try:
+        text, span = anchored(chapter)
+    except AnchorError:
+        text = span = None
+    with transaction.atomic():
+        # Read again under a lock: a deletion or an update of the work that came first is seen
+        # (the chapter is gone, or its text changed), one that comes later waits for this
+        # annotation and then sees it (fics.models.WorkQuerySet.lock).
+        locked = Chapter.objects.select_for_update(no_key=True).filter(pk=chapter.pk).first()
+        if locked is None:
+            raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
+        # A statement of its own, after the lock: it sees an update that committed while this
+        # one waited, which a join in the locking statement would not.
+        locked.work = Work.objects.get(pk=locked.work_id)
+        if span is None or locked.work.content_hash != chapter.work.content_hash:
+            text, span = anchored(locked)
         tags = tags_get_or_create(
-            user=user, names=tag_names, kind=tag_kind, known_characters=chapter.work.characters
+            user=user, names=tag_names, kind=tag_kind, known_characters=locked.work.characters
         )
         return annotation_place(
             user=user,
-            chapter=chapter,
+            chapter=locked,
             text=text,
             span=span,
             colour=colour,
