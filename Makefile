@@ -52,6 +52,7 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
 	$(PY) bench/run.py
+	$(PY) bench/concurrency_bench.py --seconds 30
 
 # A 10,000-work library in a throw-away PostgreSQL database (on SCALE_BENCH_SERVER, else
 # 127.0.0.1:5432), then page and annotate timings; `SCALE=0.1` builds a tenth.
