@@ -29,3 +29,19 @@ def persona(request, client, reader, other_reader, staff):
     if user is not None:
         client.force_login(user)
     return request.param, client, user
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background imports run as they are queued, so that a test sees their outcome at once;
+    tests of the worker itself ask for `database_tasks`."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = DATABASE_TASKS
