@@ -113,7 +113,9 @@ def import_upload(job_id: int) -> None:
                 ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.QUEUED)
                 import_upload.enqueue(job_id)
             return
-        failure = f"the import was stopped {job.attempts} times ({interruption}); nothing was imported"
+        failure = (
+            f"the import was stopped {job.attempts} times ({interruption}); nothing was imported"
+        )
     if failure:
         result = ImportResult(job.name, Outcome.FAILED, message=failure)
     else:
