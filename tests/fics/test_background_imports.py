@@ -4,17 +4,16 @@ that a hostile file fails alone and an interrupted import is run again."""
 
 import os
 import signal
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from fics import tasks
 from fics.models import Chapter, ImportJob, Work
+from tests.fics.conftest import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +34,12 @@ def job_line(client, job: ImportJob) -> str:
     return response.content.decode()
 
 
-def run_worker() -> None:
-    """The django-tasks-db worker, once through the queue, as `manage.py db_worker` runs it."""
-    handlers = {stop: signal.getsignal(stop) for stop in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=StringIO())
-    finally:
-        # The worker installs its graceful-shutdown handlers; give pytest its own back.
-        for stop, handler in handlers.items():
-            signal.signal(stop, handler)
+# The worker closes the connections Django would close after a request, which ends a test's
+# transaction: its tests commit for real.
+with_worker = pytest.mark.django_db(transaction=True)
 
 
+@with_worker
 def test_the_page_queues_the_file_and_shows_the_outcome_once_the_worker_ran(
     reader, reader_client, database_tasks
 ):
@@ -68,6 +62,7 @@ def test_the_page_queues_the_file_and_shows_the_outcome_once_the_worker_ran(
     assert Work.objects.get().imported_by == reader
 
 
+@with_worker
 def test_without_javascript_the_page_offers_to_check_again(reader_client, database_tasks):
     page = upload(reader_client, ("one.txt", STORY)).content.decode()
     job = ImportJob.objects.get()
@@ -139,6 +134,7 @@ def killed_the_first_time(flag):
     return parse
 
 
+@with_worker
 def test_a_child_killed_mid_import_leaves_nothing_and_the_worker_runs_it_again(
     reader_client, database_tasks, monkeypatch, tmp_path
 ):
