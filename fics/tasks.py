@@ -117,9 +117,15 @@ def import_upload(job_id: int) -> None:
             f"the import was stopped {job.attempts} times ({interruption}); nothing was imported"
         )
     if failure:
-        result = ImportResult(job.name, Outcome.FAILED, message=failure)
-    else:
+        _finish(job, ImportResult(job.name, Outcome.FAILED, message=failure), data)
+        return
+    try:
         result = _import(job, data)
+    except Exception:
+        # Its transaction rolled back; the reader is told, the worker records why.
+        failed = "the import failed unexpectedly; nothing was imported"
+        _finish(job, ImportResult(job.name, Outcome.FAILED, message=failed), data)
+        raise
     _finish(job, result, data)
 
 

@@ -206,3 +206,16 @@ def test_a_file_over_the_size_limit_is_refused_unread(reader_client, settings):
     assert "huge.txt</strong>: failed: the file is 1.4 MB, over the 1 MB limit" in page
     assert bytes(ImportJob.objects.get().data) == b""
     assert not Work.objects.exists()
+
+
+def test_an_import_that_fails_unexpectedly_says_so_and_leaves_nothing(reader_client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "import_story_file", broken)
+
+    page = upload(reader_client, ("one.txt", STORY)).content.decode()
+
+    assert "one.txt</strong>: failed: the import failed unexpectedly; nothing was imported" in page
+    assert bytes(ImportJob.objects.get().data) == b""
+    assert not Work.objects.exists()
