@@ -24,10 +24,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The import worker (db_worker) runs beside gunicorn and stops with it: Ctrl-C reaches both (an
+# import it interrupts is queued again for the next start), and the trap ends the worker
+# whenever gunicorn stops for another reason.
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py prepare_instance
 	@echo "Serving Marginalia on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 300 --access-logfile -
 
 # The test tools: a Chromium for the browser tests (the system's, else Debian's package when we

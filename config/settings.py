@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     "fics",
     "annotations",
 ]
@@ -208,6 +209,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 MAX_UPLOAD_REQUEST_MB = int(os.environ.get("MAX_UPLOAD_REQUEST_MB", str(5 * MAX_UPLOAD_MB)))
 MAX_UPLOAD_REQUEST_BYTES = MAX_UPLOAD_REQUEST_MB * 1024 * 1024 + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
+# Imports run in the background (fics.tasks): their queue is a table in the database, worked by
+# `manage.py db_worker` (`make run` starts one). Each file is read in a child process under these
+# limits, so that a hostile file fails alone.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("IMPORT_MEMORY_LIMIT_MB", "1024"))
+IMPORT_CPU_LIMIT_SECONDS = int(os.environ.get("IMPORT_CPU_LIMIT_SECONDS", "120"))
 
 # Scripts only from our own origin: no inline script, no eval, nothing from elsewhere.
 SECURE_CSP = {

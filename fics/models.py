@@ -168,3 +168,44 @@ class PendingUpload(models.Model):
         """Whether the reader who uploaded it may update the work with it, rather than only
         add it as a new work."""
         return self.work.is_managed_by(self.owner)
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way into the library, imported in the background
+    (fics.tasks.import_upload). Its bytes are kept only until it finishes; its outcome stays for
+    the upload page to show, to the reader who uploaded it alone."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        IMPORTING = "importing", "Importing"
+        FINISHED = "finished", "Finished"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(max_length=255)
+    data = models.BinaryField(blank=True)
+    # The reader's answer when the file is a newer version: "update" `target`, or "new".
+    on_newer_version = models.CharField(max_length=10, default="ask")
+    target = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Runs begun: an import interrupted from outside (its process killed) is tried again.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The outcome, as fics.importing.ImportResult holds it (fics.tasks.result_of).
+    outcome = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    work = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    source_format = models.CharField(max_length=40, blank=True)
+    reanchored = models.JSONField(default=dict, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    # A newer version waiting for the reader's choice.
+    pending = models.ForeignKey(PendingUpload, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.FINISHED

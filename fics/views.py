@@ -17,15 +17,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
-from fics.importing import (
-    ImportResult,
-    OnNewerVersion,
-    Outcome,
-    import_story_file,
-    size_limit_error,
-)
-from fics.models import Chapter, PendingUpload, Work
+from fics.importing import ImportResult
+from fics.models import Chapter, ImportJob, PendingUpload, Work
 from fics.signals import deletion_requested
+from fics.tasks import import_job_create, import_job_resolve, result_of
 
 # Each sort is backed by an index (fics.models.Work.Meta.indexes).
 LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
@@ -147,30 +142,55 @@ def _delete_unless_refused(request: HttpRequest, instance: Work | Chapter) -> bo
 @require_http_methods(["GET", "POST"])
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
+    """Each file is queued for the background import (fics.tasks); the page then follows each
+    job (`?job=<id>`: the line htmx polls until it finishes) until it has an outcome."""
+    if request.method == "GET" and "job" in request.GET:
+        return _render_job(request, _get_import_job(request, request.GET["job"]))
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    outcomes = []
+    jobs = []
     if request.method == "POST" and form.is_valid():
-        PendingUpload.objects.filter(created__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
-        outcomes = [_import_upload(request, uploaded) for uploaded in form.cleaned_data["stories"]]
+        _forget_old_uploads()
+        created = [
+            import_job_create(owner=request.user, uploaded=uploaded)
+            for uploaded in form.cleaned_data["stories"]
+        ]
+        # Read again: where tasks run at once (ImmediateBackend) they have already finished.
+        jobs = _with_results(_import_jobs().filter(pk__in=[job.pk for job in created]))
     template = "upload.html#results" if wants_fragment(request) else "upload.html"
     status = 400 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, template, {"form": form, "outcomes": outcomes}, status=status)
+    return render(request, template, {"form": form, "jobs": jobs}, status=status)
 
 
-def _import_upload(request: HttpRequest, uploaded) -> tuple[ImportResult, PendingUpload | None]:
-    """Import one uploaded file; one bearing the name of a work in the library waits for the
-    reader's choice: update that work (if they manage it and the file is a newer version of
-    it), or add the file as a new work."""
-    if too_large := size_limit_error(uploaded.size):
-        return ImportResult(uploaded.name, Outcome.FAILED, message=too_large), None
-    data = uploaded.read()
-    result = import_story_file(data, uploaded.name, reader=request.user)
-    if result.outcome not in (Outcome.NEWER_VERSION, Outcome.NOT_UPDATED):
-        return result, None
-    pending = PendingUpload.objects.create(
-        owner=request.user, name=uploaded.name, data=data, work=result.work
+def _forget_old_uploads() -> None:
+    """Newer versions never chosen for, and outcomes long shown, go after a day."""
+    old = timezone.now() - PENDING_UPLOAD_LIFETIME
+    PendingUpload.objects.filter(created__lt=old).delete()
+    ImportJob.objects.filter(finished__lt=old).delete()
+
+
+def _import_jobs():
+    return ImportJob.objects.select_related("work", "pending__work", "pending__owner").order_by(
+        "pk"
     )
-    return result, pending
+
+
+def _with_results(jobs) -> list[tuple[ImportJob, ImportResult | None]]:
+    return [(job, result_of(job)) for job in jobs]
+
+
+def _get_import_job(request: HttpRequest, pk: str) -> ImportJob:
+    """The reader's own import; anyone else's, or no number at all, is a 404."""
+    if not (pk.isascii() and pk.isdigit()):
+        raise Http404("No such import.")
+    return get_object_or_404(_import_jobs(), pk=pk, owner=request.user)
+
+
+def _render_job(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    [(job, result)] = _with_results([job])
+    template = "upload.html#job" if wants_fragment(request) else "upload.html"
+    # The job partial, drawn alone for htmx, reads `job` and `result`.
+    context = {"form": UploadForm(), "jobs": [(job, result)], "job": job, "result": result}
+    return render(request, template, context)
 
 
 def _get_pending_upload(request: HttpRequest, pk: int) -> PendingUpload:
@@ -183,34 +203,13 @@ def _get_pending_upload(request: HttpRequest, pk: int) -> PendingUpload:
 @login_required
 def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """The reader's answer for a newer version: update the work (if they manage it), or add
-    the file as a new one."""
+    the file as a new one. Queued like any upload: an update can take as long as an import."""
     pending = _get_pending_upload(request, pk)
-    if request.POST.get("choice") == "update":
-        if not pending.may_update:
-            raise PermissionDenied(_not_yours(pending.work))
-        result = import_story_file(
-            bytes(pending.data), pending.name, target=pending.work, reader=request.user
-        )
-    else:
-        result = import_story_file(
-            bytes(pending.data),
-            pending.name,
-            on_newer_version=OnNewerVersion.ADD_AS_NEW,
-            reader=request.user,
-        )
-    # Refused as an update, it keeps waiting: the reader may still add it as a new work.
-    waiting = pending if result.outcome is Outcome.NOT_UPDATED else None
-    if waiting is None:
-        pending.delete()
-    template = "upload.html#outcome" if wants_fragment(request) else "upload.html"
-    context = {
-        "form": UploadForm(),
-        "outcomes": [(result, waiting)],
-        # The outcome partial, drawn alone for htmx, reads these two.
-        "result": result,
-        "pending": waiting,
-    }
-    return render(request, template, context)
+    update = request.POST.get("choice") == "update"
+    if update and not pending.may_update:
+        raise PermissionDenied(_not_yours(pending.work))
+    job = import_job_resolve(pending=pending, update=update)
+    return _render_job(request, _import_jobs().get(pk=job.pk))
 
 
 @require_GET

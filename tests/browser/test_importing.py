@@ -2,11 +2,18 @@ import pytest
 from playwright.sync_api import expect
 
 from fics.models import Work
+from tests.fics.conftest import run_worker
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The worker runs in the test's own thread beside the live server's, and forks a child to
+    # read each file: that child only parses and exits, so the fork warning does not apply.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 
 
-def test_upload_several_files_and_see_each_outcome(page, tmp_path):
+def test_upload_several_files_and_see_each_outcome_appear(page, tmp_path):
     good = tmp_path / "the-long-night.txt"
     good.write_text("The first paragraph.\n\nThe second paragraph.\n")
     empty = tmp_path / "empty.txt"
@@ -19,7 +26,15 @@ def test_upload_several_files_and_see_each_outcome(page, tmp_path):
 
     results = page.locator(".import-results li")
     expect(results).to_have_count(2)
+    expect(results.filter(has_text="the-long-night.txt")).to_contain_text("queued…")
+    # Set on this very page: still there when the outcomes are, so nothing reloaded it.
+    page.evaluate("window.notReloaded = true")
+
+    run_worker()
+
     expect(results.filter(has_text="empty.txt")).to_contain_text("failed: The file is empty")
+    expect(results.filter(has_text="the-long-night.txt")).to_contain_text("imported —")
+    assert page.evaluate("window.notReloaded") is True
     results.filter(has_text="the-long-night.txt").get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The long night")
     assert Work.objects.count() == 1

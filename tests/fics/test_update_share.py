@@ -115,10 +115,11 @@ def test_the_upload_page_says_why_and_offers_a_new_work_instead(reader, reader_c
     assert f"river.txt</strong>: {REFUSAL}." in page
     assert "Update “" not in page
     pending = PendingUpload.objects.get()
-    # Even asked for directly, the update is refused, and the file still waits for a choice.
+    # Even asked for directly, the update is refused, and the file waits for a choice again.
     forced = reader_client.post(reverse("upload_resolve", args=[pending.pk]), {"choice": "update"})
     assert REFUSAL in forced.content.decode()
     assert Work.objects.get().chapter_count == 2
-    reader_client.post(reverse("upload_resolve", args=[pending.pk]), {"choice": "new"})
+    waiting = PendingUpload.objects.get()
+    reader_client.post(reverse("upload_resolve", args=[waiting.pk]), {"choice": "new"})
     assert Work.objects.count() == 2
     assert not PendingUpload.objects.exists()
