@@ -141,15 +141,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Failed logins are counted here (config/login.py): in files, so that every server process sees
 # the same counts.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "login_failures": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "login-failures",
-        # When full, the cache drops a third of its entries at random, counts included: leave
-        # room for floods far beyond the limits.
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-    },
+CACHES["login_failures"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": DATA_DIR / "login-failures",
+    # When full, the cache drops a third of its entries at random, counts included: leave room
+    # for floods far beyond the limits.
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
 }
 # Mail serves password resets only, and only once an SMTP server is named: without one the reset
 # pages do not exist (config.views.needs_mail). A reset link logs in as its reader, so it goes by

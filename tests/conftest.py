@@ -1,9 +1,12 @@
 """Shared fixtures: readers (personas), a small work, and where the shared test corpus lives."""
 
+import signal
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from fics.models import Chapter, Paragraph, Work
 
@@ -62,3 +65,30 @@ def work(db) -> Work:
 def empty_cache():
     """Each test starts with nothing drawn: ids are reused once a test's rows are rolled back."""
     cache.clear()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background imports run as they are queued, so that a test sees their outcome at once;
+    tests of the worker itself ask for `database_tasks`."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = DATABASE_TASKS
+
+
+def run_worker() -> None:
+    """The django-tasks-db worker, once through the queue, as `manage.py db_worker` runs it."""
+    handlers = {stop: signal.getsignal(stop) for stop in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=StringIO())
+    finally:
+        # The worker installs its graceful-shutdown handlers; give pytest its own back.
+        for stop, handler in handlers.items():
+            signal.signal(stop, handler)

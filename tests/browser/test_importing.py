@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fics.models import Work
-from tests.fics.conftest import run_worker
+from tests.conftest import run_worker
 
 pytestmark = [
     pytest.mark.browser,
@@ -13,7 +13,7 @@ pytestmark = [
 ]
 
 
-def test_upload_several_files_and_see_each_outcome_appear(page, tmp_path):
+def test_upload_several_files_and_see_each_outcome_appear(page, tmp_path, database_tasks):
     good = tmp_path / "the-long-night.txt"
     good.write_text("The first paragraph.\n\nThe second paragraph.\n")
     empty = tmp_path / "empty.txt"

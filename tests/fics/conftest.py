@@ -1,11 +1,6 @@
-"""Who manages a work: the reader who imported it and the staff; other readers only read it.
-And how the background imports run in tests: at once, or by the real worker."""
-
-import signal
-from io import StringIO
+"""Who manages a work: the reader who imported it and the staff; other readers only read it."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import make_work
 
@@ -34,30 +29,3 @@ def persona(request, client, reader, other_reader, staff):
     if user is not None:
         client.force_login(user)
     return request.param, client, user
-
-
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    """Background imports run as they are queued, so that a test sees their outcome at once;
-    tests of the worker itself ask for `database_tasks`."""
-    settings.TASKS = IMMEDIATE_TASKS
-
-
-@pytest.fixture
-def database_tasks(settings):
-    settings.TASKS = DATABASE_TASKS
-
-
-def run_worker() -> None:
-    """The django-tasks-db worker, once through the queue, as `manage.py db_worker` runs it."""
-    handlers = {stop: signal.getsignal(stop) for stop in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=StringIO())
-    finally:
-        # The worker installs its graceful-shutdown handlers; give pytest its own back.
-        for stop, handler in handlers.items():
-            signal.signal(stop, handler)

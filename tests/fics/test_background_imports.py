@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fics import tasks
 from fics.models import Chapter, ImportJob, Work
-from tests.fics.conftest import run_worker
+from tests.conftest import run_worker
 
 pytestmark = pytest.mark.django_db
 
