@@ -183,7 +183,9 @@ class Mutator:
         if rng.random() < 0.05:
             name_byte = rng.randrange(len(NAMES))
         if body.startswith(b"PK") and rng.random() < 0.7:
-            body = self.mutate_archive(body, rng)
+            mutated = self.mutate_archive(body, rng)
+            # Cut short, an archive loses its directory: only damaged ZIP errors would follow.
+            body = mutated if len(mutated) < max_size else body
         else:
             for _ in range(rng.choice((1, 1, 1, 2, 3, 5))):
                 body = self.mutate_text(body, rng)
@@ -273,7 +275,7 @@ class Mutator:
         else:
             members[target] = self.mutate_text(members[target], rng)
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for member, content in members.items():
                 archive.writestr(member, content)
         return buffer.getvalue()
