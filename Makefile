@@ -12,7 +12,7 @@ PYTHON_FOR_VENV := $(shell for candidate in python3.13 python3.12 python3 \
 	  command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$candidate; break; }; done)
 
-.PHONY: install run test bench bench-scale lint format tools clean
+.PHONY: install run test bench bench-scale fuzz lint format tools clean
 
 install: $(STAMP)
 
@@ -63,6 +63,11 @@ bench: install
 # 127.0.0.1:5432), then page and annotate timings; `SCALE=0.1` builds a tenth.
 bench-scale: install
 	$(PY) bench/scale_bench.py $(if $(SCALE),--scale $(SCALE))
+
+# parse_story on a million mutated corpus files: any exception but ParseError, or a hang, is
+# saved under bench/results/fuzz/. FUZZ_ARGS="--inputs 10000" for a short run.
+fuzz: install
+	$(PY) bench/fuzz_parser.py --engine plain $(FUZZ_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
