@@ -14,7 +14,6 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -185,10 +184,11 @@ class Changes:
 
     def insert(self, annotation: Annotation) -> "Changes":
         """Put the annotation's list entry in its place in reading order."""
-        if self.panel and self.state.shown(self.chapter).filter(pk=annotation.pk).exists():
-            following = self._following(annotation)
+        place = (annotation.start, annotation.end, annotation.pk)
+        if self.panel and place in self._listed:
+            following = next((at[2] for at in self._listed if at > place), None)
             where = (
-                f"beforebegin:#annotation-{following.pk}"
+                f"beforebegin:#annotation-{following}"
                 if following
                 else "beforeend:#annotation-list"
             )
@@ -222,7 +222,7 @@ class Changes:
             context = {
                 "oob": True,
                 "undo": undo,
-                "count": self._count(),
+                "count": len(self._listed),
                 "work": self.chapter.work,
                 "chapter": self.chapter,
             }
@@ -241,20 +241,12 @@ class Changes:
             for key, inner in drawn.items()
         )
 
-    def _following(self, annotation: Annotation) -> Annotation | None:
-        """The first annotation listed after this one: the list is in reading order."""
-        start, end, pk = annotation.start, annotation.end, annotation.pk
-        later = (
-            Q(start__gt=start) | Q(start=start, end__gt=end) | Q(start=start, end=end, pk__gt=pk)
-        )
-        return self._listed().filter(later).order_by("start", "end", "pk").first()
-
-    def _count(self) -> int:
-        return self._listed().count()
-
-    def _listed(self):
-        """The list's annotations: shown, and still on their words (orphans are apart)."""
-        return self.state.shown(self.chapter).filter(orphaned=False)
+    @cached_property
+    def _listed(self) -> list[tuple[int, int, int]]:
+        """The list as it now stands, in reading order: (start, end, id) of the annotations
+        shown and still on their words (orphans are listed apart)."""
+        shown = self.state.shown(self.chapter).filter(orphaned=False)
+        return list(shown.order_by("start", "end", "pk").values_list("start", "end", "pk"))
 
     @cached_property
     def source(self):

@@ -7,7 +7,9 @@ again only the paragraphs that its highlights touch.
 """
 
 import hashlib
+import threading
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -77,9 +79,42 @@ def cache_key(kind: str, *parts) -> str:
     return f"{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
+class RecentSources:
+    """The few chapter sources this process used last, kept as objects: unpickling a long
+    chapter from the cache for every highlight cost more than saving the highlight. As exact as
+    the cache, since a key names one version of one chapter."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.sources: OrderedDict[str, ChapterSource] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> ChapterSource | None:
+        with self.lock:
+            if (source := self.sources.get(key)) is not None:
+                self.sources.move_to_end(key)
+            return source
+
+    def add(self, key: str, source: ChapterSource) -> None:
+        with self.lock:
+            self.sources[key] = source
+            while len(self.sources) > self.size:
+                self.sources.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.sources.clear()
+
+
+recent_sources = RecentSources(size=16)
+
+
 def chapter_source(chapter: Chapter) -> ChapterSource:
     key = cache_key("chapter-source", chapter.pk, chapter.work.content_hash)
-    return cache.get_or_set(key, lambda: build_chapter_source(chapter), TIMEOUT)
+    if (source := recent_sources.get(key)) is None:
+        source = cache.get_or_set(key, lambda: build_chapter_source(chapter), TIMEOUT)
+        recent_sources.add(key, source)
+    return source
 
 
 def build_chapter_source(chapter: Chapter) -> ChapterSource:

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from annotations.chapter_source import recent_sources
 from fics.models import Chapter, Paragraph, Work
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ def work(db) -> Work:
 def empty_cache():
     """Each test starts with nothing drawn: ids are reused once a test's rows are rolled back."""
     cache.clear()
+    recent_sources.clear()
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
