@@ -119,18 +119,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Their keys carry versions read from the database, so every process may keep its own copy: the
 # local-memory cache needs nothing installed. With several app servers, REDIS_URL shares one
 # (Django's RedisCache; `pip install redis`), so a page is drawn once for all of them.
+#
+# Sessions are read on every page, so they are cached too ("cached_db": written through to the
+# database, read from the cache). That cache must be one for all processes, or a process could
+# read a session another had changed: files in the data folder, or Redis.
 if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    CACHES = {"default": redis, "sessions": redis}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             # A chapter page is up to a few hundred kB: this bounds each process's share.
             "OPTIONS": {"MAX_ENTRIES": 400},
-        }
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "sessions",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
     }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
