@@ -187,15 +187,20 @@ def import_story_file(
             source_format=parsed.source_format,
         )
     reanchored: Counter = Counter()
+    # Worked out before the transaction: on SQLite it holds the one write lock, and every
+    # reader's annotation waits for it.
+    characters = work_characters(parsed)
     try:
         with transaction.atomic():
             if earlier:
                 work = Work.objects.lock(earlier.pk)
                 reanchored = _update_work(
-                    work, parsed, name=name, content_hash=content_hash, reader=reader
+                    work, parsed, characters, name=name, content_hash=content_hash, reader=reader
                 )
             else:
-                work = _create_work(parsed, name=name, content_hash=content_hash, reader=reader)
+                work = _create_work(
+                    parsed, characters, name=name, content_hash=content_hash, reader=reader
+                )
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
     except IntegrityError:
@@ -238,7 +243,9 @@ def _too_different(work: Work, parsed: ParsedWork) -> str:
     return f"shares {int(share * 100)} % of its text with “{work.title}”; not updated"
 
 
-def _create_work(parsed: ParsedWork, *, name: str, content_hash: str, reader) -> Work:
+def _create_work(
+    parsed: ParsedWork, characters: list[str], *, name: str, content_hash: str, reader
+) -> Work:
     work = Work(title=parsed.title[:300], imported_by=reader)
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
@@ -252,7 +259,7 @@ def _create_work(parsed: ParsedWork, *, name: str, content_hash: str, reader) ->
         (chapter, _paragraph_rows(parsed_chapter))
         for chapter, parsed_chapter in zip(chapters, parsed.chapters, strict=True)
     )
-    _finish(work, parsed)
+    _finish(work, characters)
     return work
 
 
@@ -266,7 +273,7 @@ class ChangedChapter:
 
 
 def _update_work(
-    work: Work, parsed: ParsedWork, *, name: str, content_hash: str, reader
+    work: Work, parsed: ParsedWork, characters: list[str], *, name: str, content_hash: str, reader
 ) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
@@ -295,7 +302,7 @@ def _update_work(
     dropped = work.chapters.filter(position__gt=len(parsed.chapters), removed=False)
     kept += list(dropped)
     dropped.update(removed=True)
-    _finish(work, parsed)
+    _finish(work, characters)
     counts: Counter = Counter()
     for _, reported in work_text_changed.send(
         sender=Work, work=work, changed=changed, kept=kept, reader=reader
@@ -380,13 +387,9 @@ def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _finish(work: Work, parsed: ParsedWork) -> None:
-    """Totals and the character list, once every chapter is in place."""
+def work_characters(parsed: ParsedWork) -> list[str]:
+    """The names the tag picker offers first: the file's own, then those guessed from the text."""
     texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
-    # Chapters were counted as they were saved; removed ones no longer count.
-    work.word_count = (
-        work.chapters.filter(removed=False).aggregate(total=Sum("word_count"))["total"] or 0
-    )
     named = parsed.characters + [
         name.strip()
         for relationship in parsed.relationships
@@ -396,5 +399,14 @@ def _finish(work: Work, parsed: ParsedWork) -> None:
     for name in [*named, *detect_characters(texts)]:
         if name.strip():
             characters.setdefault(name.casefold(), name.strip())
-    work.characters = list(characters.values())[:40]
+    return list(characters.values())[:40]
+
+
+def _finish(work: Work, characters: list[str]) -> None:
+    """Totals and the character list, once every chapter is in place."""
+    # Chapters were counted as they were saved; removed ones no longer count.
+    work.word_count = (
+        work.chapters.filter(removed=False).aggregate(total=Sum("word_count"))["total"] or 0
+    )
+    work.characters = characters
     work.save(update_fields=["word_count", "characters"])
