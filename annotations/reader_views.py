@@ -38,7 +38,10 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
         start = max(1, int(request.GET.get("from", "1")))
     except ValueError:
         start = 1
-    chapters = list(work.chapters.select_related("work").filter(position__gte=start))
+    # One more than shown, to know where the next part starts.
+    chapters = list(
+        work.chapters.select_related("work").filter(position__gte=start)[: CHAPTERS_PER_PART + 1]
+    )
     shown, rest = chapters[:CHAPTERS_PER_PART], chapters[CHAPTERS_PER_PART:]
     state = ReadingState.of(request)
     sections = [
