@@ -155,7 +155,12 @@
   }
 
   // --- Tag picker: the work's characters first, then the reader's tags; Enter picks or creates.
+  // A new tag's kind is the reader's choice, shown in the "Create" option before Enter, and
+  // remembered for the next new tag.
   let activeOption = 0;
+  const KIND_KEY = "marginalia.newTagKind";
+  const kindChoice = () => tagPicker.querySelector("input[name=new-tag-kind]:checked");
+  const kindLabel = () => kindChoice().closest("label").textContent.trim().toLocaleLowerCase();
 
   function renderOptions() {
     const typed = tagInput.value.trim();
@@ -174,7 +179,9 @@
         item.dataset.name = option.name;
         item.dataset.create = option.create ? "true" : "";
         item.setAttribute("aria-selected", index === activeOption ? "true" : "false");
-        item.textContent = option.create ? `Create “${option.name}”` : option.name;
+        item.textContent = option.create
+          ? `Create “${option.name}” as ${kindLabel() === "other" ? "another tag" : `a ${kindLabel()}`}`
+          : option.name;
         if (option.character && !option.create) {
           const kind = document.createElement("span");
           kind.className = "muted";
@@ -191,6 +198,10 @@
     if (!pending) return;
     tagInput.value = "";
     activeOption = 0;
+    const remembered = tagPicker.querySelector(
+      `input[name=new-tag-kind][value="${CSS.escape(localStorage.getItem(KIND_KEY) || "")}"]`,
+    );
+    if (remembered) remembered.checked = true;
     renderOptions();
     tagPicker.showModal();
     tagInput.focus();
@@ -200,7 +211,8 @@
     if (!item) return;
     const fields = { colour: lastColour, tags: item.dataset.name };
     if (item.dataset.create) {
-      fields.tag_kind = tagPicker.querySelector("input[name=new-tag-kind]:checked").value;
+      fields.tag_kind = kindChoice().value;
+      localStorage.setItem(KIND_KEY, fields.tag_kind);
     }
     tagPicker.close();
     create(fields);
@@ -210,6 +222,7 @@
     activeOption = 0;
     renderOptions();
   });
+  tagPicker.querySelector(".kind-choice").addEventListener("change", () => renderOptions());
   tagInput.addEventListener("keydown", (event) => {
     const items = tagOptions.querySelectorAll("[role=option]");
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -341,6 +354,14 @@
         setTimeout(() => item.classList.remove("opened"), 1600);
       }
     }
+  });
+
+  // The list's inline edit form closes without saving; without JavaScript it is a link back.
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest("[data-cancel-edit]");
+    if (!cancel) return;
+    event.preventDefault();
+    cancel.closest(".edit-slot")?.replaceChildren();
   });
 
   // An orphaned annotation (its words left the chapter) goes onto the current selection.

@@ -119,11 +119,53 @@ def test_tag_with_a_new_character_then_pick_it_again(page, seed_work):
     select(page, "#p6", 0, end=20)
     page.get_by_role("button", name="Tag the selection").click()
     page.keyboard.type("wanh")
-    expect(picker.get_by_role("option")).to_have_text(["Wanheda · character", "Create “wanh”"])
+    expect(picker.get_by_role("option")).to_have_text(
+        ["Wanheda · character", "Create “wanh” as a character"]
+    )
     page.keyboard.press("Enter")
     expect(page.locator(".annotation-list .chip")).to_have_text(["Wanheda", "Wanheda"])
     tag = Tag.objects.get()
     assert (tag.name, tag.kind, tag.annotations.count()) == ("Wanheda", "character", 2)
+
+
+def test_a_new_tag_is_of_the_kind_the_reader_sees_and_last_chose(page, seed_work):
+    open_chapter(page, seed_work)
+    picker = page.get_by_role("dialog", name="Tag the passage")
+    tag_input = page.get_by_label("Type to find or create a tag, Enter to pick")
+
+    select(page, "#p5", 0, end=20)
+    page.keyboard.press("t")
+    page.keyboard.type("guilt")
+    # Not a character unless the reader says so, and said before Enter.
+    expect(picker.get_by_role("option").last).to_have_text("Create “guilt” as another tag")
+    picker.get_by_label("Theme").check()
+    expect(picker.get_by_role("option").last).to_have_text("Create “guilt” as a theme")
+    tag_input.press("Enter")
+    expect(page.locator(".annotation-list .chip")).to_have_text(["guilt"])
+
+    select(page, "#p6", 0, end=20)
+    page.keyboard.press("t")
+    page.keyboard.type("hope")
+    expect(picker.get_by_role("option").last).to_have_text("Create “hope” as a theme")
+    tag_input.press("Enter")
+    expect(page.locator(".annotation-list .chip")).to_have_count(2)
+    assert dict(Tag.objects.values_list("name", "kind")) == {"guilt": "theme", "hope": "theme"}
+
+
+def test_the_inline_edit_form_can_be_closed_without_saving(page, seed_work):
+    open_chapter(page, seed_work)
+    select(page, "#p7", 0, end=15)
+    page.keyboard.press("h")
+    expect(page.locator(".annotation-list li.annotation")).to_have_count(1)
+
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Note (Markdown)")).to_be_visible()
+    page.get_by_label("Note (Markdown)").fill("Never saved.")
+    page.locator(".edit-slot").get_by_role("link", name="Cancel").click()
+
+    expect(page.get_by_label("Note (Markdown)")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/chapters/1/$"))
+    assert Annotation.objects.get().note == ""
 
 
 def test_note_in_markdown_is_rendered(page, seed_work):
