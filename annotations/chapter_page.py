@@ -80,11 +80,15 @@ def _draw(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpRe
     context = {
         **_reading_context(reading, chapter),
         **_text_context(chapter, reading),
-        # Drawn once for the top and the bottom of the page.
-        "pager": mark_safe(render_to_string("_chapter_pager.html", pager, request)),
+        "pager": _pager(request, pager, "Chapters"),
+        "pager_end": _pager(request, pager, "Chapters, at the end"),
         "entries": entries_html(request, reading.annotations),
     }
     return render(request, TEMPLATE, context)
+
+
+def _pager(request: HttpRequest, context: dict, label: str) -> str:
+    return mark_safe(render_to_string("_chapter_pager.html", {**context, "label": label}, request))
 
 
 def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[str]:

@@ -263,3 +263,16 @@ def test_own_annotations_do_not_stop_a_work_being_deleted(reader_client, reader,
     reader_client.post(reverse("work_delete", args=[work.pk]))
 
     assert not Work.objects.exists()
+
+
+def test_controls_are_named_by_what_they_show_and_each_navigation_apart(reader_client, work):
+    """What screen-reader users say aloud (a control's name) starts from what sighted users see,
+    and the two chapter navigations of a page are told apart."""
+    page = reader_client.get(reverse("chapter", args=[work.pk, 1])).content.decode()
+
+    for visible in ("A−", "A+"):
+        label = re.search(rf'aria-label="([^"]*)"[^>]*>{re.escape(visible)}</button>', page)
+        assert label and visible in label.group(1)
+    assert re.search(r'<summary aria-label="alice[^"]*">alice</summary>', page)
+    navigations = re.findall(r'<nav class="pager" aria-label="([^"]+)"', page)
+    assert len(navigations) == 2 and len(set(navigations)) == 2
