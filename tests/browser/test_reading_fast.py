@@ -1,6 +1,8 @@
 """The browser side of a fast chapter: writes swap only what changed, an expired session loses
 nothing on screen, and the entire work is annotated like a chapter."""
 
+import re
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
@@ -79,3 +81,19 @@ def test_hiding_shared_annotations_keeps_the_readers_place(page, db):
 
     expect(page.get_by_role("button", name="Show shared annotations")).to_be_visible()
     assert abs(page.evaluate("window.scrollY") - scrolled) < 50
+
+
+def test_the_highlight_filter_writes_the_current_choice_into_the_address(page, seed_work):
+    open_chapter(page, seed_work)
+    colour = page.get_by_label("Colour")
+
+    colour.select_option("pink")
+    expect(page).to_have_url(re.compile(r"colour=pink"))
+    page.reload()
+    expect(page.get_by_label("Colour")).to_have_value("pink")
+
+    page.get_by_label("Colour").select_option("")
+    expect(page).to_have_url(re.compile(r"colour=$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"colour=pink"))
+    expect(page.get_by_label("Colour")).to_have_value("pink")
