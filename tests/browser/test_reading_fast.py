@@ -97,3 +97,22 @@ def test_the_highlight_filter_writes_the_current_choice_into_the_address(page, s
     page.go_back()
     expect(page).to_have_url(re.compile(r"colour=pink"))
     expect(page.get_by_label("Colour")).to_have_value("pink")
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_on_a_phone_every_toolbar_button_is_on_screen_at_any_text_size(page, seed_work, width):
+    page.set_viewport_size({"width": width, "height": 780})
+    open_chapter(page, seed_work)
+    for _ in range(3):
+        page.get_by_role("button", name="A+ larger text").click()
+
+    select(page, "#p3", 0, end=12)
+
+    for button in (
+        page.get_by_role("toolbar", name="Annotate the selection").get_by_role("button").all()
+    ):
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, button.get_attribute("title")
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 780
+    page.get_by_role("button", name="Highlight in yellow").click()
+    expect(page.locator("#p3 mark")).to_have_count(1)
