@@ -206,7 +206,11 @@ def tags_get_or_create(
         tag = existing.get(folded)
         if tag is None:
             tag_kind = kind or (Tag.Kind.CHARACTER if folded in characters else Tag.Kind.OTHER)
-            tag = Tag.objects.create(owner=user, name=name, kind=tag_kind)
+            # Each new tag takes the next colour, so that chips tell tags apart at a glance.
+            colour = Colour.values[len(existing) % len(Colour.values)]
+            tag = existing[folded] = Tag.objects.create(
+                owner=user, name=name, kind=tag_kind, colour=colour
+            )
         tags.append(tag)
     return tags
 

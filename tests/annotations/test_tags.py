@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import Annotation, Tag
 from annotations.tag_views import PASSAGES_PER_PAGE, TAGS_PER_PAGE
 from tests.annotations.conftest import annotate
@@ -140,3 +141,11 @@ def test_many_tags_and_passages_come_in_pages(reader_client, reader, chapter):
     assert last_page.count('class="tag-row"') == 4 and "Page 2 of 2" in last_page
     assert passages.count('class="passage"') == PASSAGES_PER_PAGE
     assert more.count('class="passage"') == 2
+
+
+def test_new_tags_take_colours_of_their_own(reader):
+    tags = services.tags_get_or_create(user=reader, names=["Lexa", "guilt", "found family"])
+    more = services.tags_get_or_create(user=reader, names=["hope"])
+
+    colours = [tag.colour for tag in tags + more]
+    assert len(set(colours)) == 4
