@@ -274,6 +274,11 @@ def test_reattach_an_orphan_to_a_new_selection(page, reader):
 
     page.goto(f"/works/{work.pk}/chapters/1/")
     expect(page.get_by_role("heading", name="No longer in the text")).to_be_visible()
+    # A card like the annotation list's, with no list bullet beside it.
+    assert (
+        page.locator(".orphan-list").evaluate("list => getComputedStyle(list).listStyleType")
+        == "none"
+    )
     select(page, "#p2", 0, end=8)
     page.get_by_role("button", name="Re-attach to the selection").click()
 
