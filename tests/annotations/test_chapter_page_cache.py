@@ -128,3 +128,17 @@ def test_a_change_from_an_expired_session_says_nothing_was_saved(client, chapter
 
     assert response.status_code == 401
     assert "nothing was saved" in response.content.decode()
+
+
+def test_deleting_a_removed_chapter_takes_it_out_of_every_cached_page(reader_client, reader):
+    two = b"Chapter 1\n\nThe first one, long enough.\n\nChapter 2\n\nThe second one, long enough.\n"
+    one = b"Chapter 1\n\nThe first one, long enough.\n"
+    work = import_story_file(two, "two.txt", reader=reader).work
+    import_story_file(one, "two.txt", target=work, reader=reader)
+    first = work.chapters.get(position=1)
+    assert '<option value="2"' in page(reader_client, first)
+
+    reader_client.post(reverse("chapter_delete", args=[work.pk, 2]))
+
+    assert not work.chapters.filter(position=2).exists()
+    assert '<option value="2"' not in page(reader_client, first)
