@@ -158,7 +158,7 @@ def tag_suggestions(work, reader_tags: list[Tag]) -> list[dict]:
     known = {tag.name.casefold() for tag in reader_tags}
     return [
         {"name": name, "kind": Tag.Kind.CHARACTER, "character": True}
-        for name in work.characters
+        for name in work.picker_characters
         if name.casefold() not in known
     ] + [
         {"name": tag.name, "kind": tag.kind, "character": tag.kind == Tag.Kind.CHARACTER}

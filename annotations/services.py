@@ -64,7 +64,10 @@ def annotation_create(
         if span is None or locked.work.content_hash != chapter.work.content_hash:
             text, span = anchored(locked)
         tags = tags_get_or_create(
-            user=user, names=tag_names, kind=tag_kind, known_characters=locked.work.characters
+            user=user,
+            names=tag_names,
+            kind=tag_kind,
+            known_characters=locked.work.picker_characters,
         )
         return annotation_place(
             user=user,
@@ -151,7 +154,7 @@ def annotation_update(
         annotation.note_html = render_note(note)
         annotation.shared = shared
         annotation.save(update_fields=["colour", "note", "note_html", "shared", "modified"])
-        characters = annotation.chapter.work.characters
+        characters = annotation.chapter.work.picker_characters
         tags = tags_get_or_create(
             user=annotation.owner, names=tag_names, known_characters=characters
         )

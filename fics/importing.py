@@ -244,7 +244,12 @@ def _too_different(work: Work, parsed: ParsedWork) -> str:
 
 
 def _create_work(
-    parsed: ParsedWork, characters: list[str], *, name: str, content_hash: str, reader
+    parsed: ParsedWork,
+    characters: tuple[list[str], list[str]],
+    *,
+    name: str,
+    content_hash: str,
+    reader,
 ) -> Work:
     work = Work(title=parsed.title[:300], imported_by=reader)
     _fill_work(work, parsed, name=name, content_hash=content_hash)
@@ -273,7 +278,13 @@ class ChangedChapter:
 
 
 def _update_work(
-    work: Work, parsed: ParsedWork, characters: list[str], *, name: str, content_hash: str, reader
+    work: Work,
+    parsed: ParsedWork,
+    characters: tuple[list[str], list[str]],
+    *,
+    name: str,
+    content_hash: str,
+    reader,
 ) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
@@ -387,26 +398,41 @@ def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
         cursor.executemany(sql, rows)
 
 
-def work_characters(parsed: ParsedWork) -> list[str]:
-    """The names the tag picker offers first: the file's own, then those guessed from the text."""
+# The characters a file names, and those guessed from its text that it does not name.
+Characters = tuple[list[str], list[str]]
+
+
+def work_characters(parsed: ParsedWork) -> Characters:
+    """The characters the file names (with those of its relationships), and the names guessed
+    from the text that it does not."""
+    named = _distinct(
+        parsed.characters
+        + [
+            name
+            for relationship in parsed.relationships
+            for name in relationship.replace("&", "/").split("/")
+        ]
+    )
     texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
-    named = parsed.characters + [
-        name.strip()
-        for relationship in parsed.relationships
-        for name in relationship.replace("&", "/").split("/")
-    ]
-    characters: dict[str, str] = {}
-    for name in [*named, *detect_characters(texts)]:
+    known = {name.casefold() for name in named}
+    guessed = [name for name in detect_characters(texts) if name.casefold() not in known]
+    return named[:40], guessed
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Each name once, whatever its case, in first-seen order."""
+    kept: dict[str, str] = {}
+    for name in names:
         if name.strip():
-            characters.setdefault(name.casefold(), name.strip())
-    return list(characters.values())[:40]
+            kept.setdefault(name.strip().casefold(), name.strip())
+    return list(kept.values())
 
 
-def _finish(work: Work, characters: list[str]) -> None:
+def _finish(work: Work, characters: Characters) -> None:
     """Totals and the character list, once every chapter is in place."""
     # Chapters were counted as they were saved; removed ones no longer count.
     work.word_count = (
         work.chapters.filter(removed=False).aggregate(total=Sum("word_count"))["total"] or 0
     )
-    work.characters = characters
-    work.save(update_fields=["word_count", "characters"])
+    work.characters, work.suggested_characters = characters
+    work.save(update_fields=["word_count", "characters", "suggested_characters"])

@@ -42,8 +42,11 @@ class Work(models.Model):
     source_format = models.CharField(max_length=40, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)
-    # Names the tag picker offers first: from the file's metadata, else guessed from the text.
+    # The characters the file's metadata names (and those of its relationships).
     characters = models.JSONField(default=list, blank=True)
+    # Names guessed from the text: offered in the tag picker, shown apart as suggestions, never
+    # mixed into what the file says.
+    suggested_characters = models.JSONField(default=list, blank=True)
     # The reader who imported it manages it (edits, deletes, updates it) with the staff; other
     # readers read and annotate. None for command-line imports and older works: staff only.
     imported_by = models.ForeignKey(
@@ -71,6 +74,11 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("work", args=[self.pk])
+
+    @property
+    def picker_characters(self) -> list[str]:
+        """What the tag picker offers first: the named characters, then the suggested ones."""
+        return self.characters + self.suggested_characters
 
     def is_managed_by(self, user) -> bool:
         """Whether `user` may edit, delete or update the work; every reader may read it."""

@@ -114,7 +114,7 @@ def _create(user, work, chapter, text: ChapterText, span: Span, imported: Import
         tag
         for kind, names in names_by_kind.items()
         for tag in tags_get_or_create(
-            user=user, names=names, kind=kind, known_characters=work.characters
+            user=user, names=names, kind=kind, known_characters=work.picker_characters
         )
     ]
     annotation_place(

@@ -4,6 +4,7 @@ from django.test import override_settings
 from fics import importing
 from fics.importing import OnNewerVersion, Outcome, import_story_file
 from fics.models import Chapter, Paragraph, Work
+from fics.parser import parse_story
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,23 @@ def test_a_file_imported_meanwhile_by_someone_else_is_unchanged(monkeypatch):
     assert result.outcome is Outcome.UNCHANGED
     assert result.work == first
     assert Work.objects.count() == 1
+
+
+def test_guessed_names_are_kept_apart_from_the_characters_the_file_names(corpus, reader_client):
+    data = (corpus / "more" / "ao3-multichapter-en.html").read_bytes()
+    parsed = parse_story(data, "ao3-multichapter-en.html")
+    named = set(parsed.characters) | {
+        name.strip() for pair in parsed.relationships for name in pair.replace("&", "/").split("/")
+    }
+
+    work = import_story_file(data, "ao3-multichapter-en.html").work
+
+    assert set(work.characters) == named  # what the file says, and nothing guessed
+    assert work.suggested_characters
+    assert not {name.casefold() for name in work.suggested_characters} & {
+        name.casefold() for name in work.characters
+    }
+    page = reader_client.get(work.get_absolute_url()).content.decode()
+    assert "<dt>Suggested characters</dt>" in page
+    chapter = reader_client.get(work.chapters.first().get_absolute_url()).content.decode()
+    assert f'"name": "{work.suggested_characters[0]}"' in chapter  # the tag picker offers them
