@@ -20,7 +20,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
+
+from bench.server import free_port, start_gunicorn  # noqa: E402
 
 READERS = 32
 P99_TARGET_MS = 100
@@ -147,7 +148,7 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
     )
     connection.close()  # SQLite: no lock or snapshot of ours in the way of the server
 
-    port = _free_port()
+    port = free_port()
     log = data_dir / "gunicorn.log"
     server = _start_gunicorn(port, log)
     importer = None
@@ -323,34 +324,14 @@ def _percentile(values: list[float], percent: int) -> float:
     return quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start_gunicorn(port: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            *("--bind", f"127.0.0.1:{port}"),
-            *("--worker-class", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS)),
-            *("--log-level", "warning", "--error-logfile", str(log)),
-        ],
-        cwd=ROOT,
+    return start_gunicorn(
+        port,
+        *("--worker-class", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS)),
+        *("--error-logfile", str(log)),
         stdout=subprocess.DEVNULL,
         stderr=log.open("a"),  # Django's own error log (tracebacks) goes to stderr
-        start_new_session=True,
     )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    os.killpg(server.pid, signal.SIGTERM)
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
 
 
 def _csrf_token(port: int, path: str, cookie: str) -> str:

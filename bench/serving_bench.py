@@ -8,9 +8,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,6 +21,7 @@ from django.test import Client
 from annotations import services
 from annotations.chapter_layout import chapter_text
 from annotations.models import Annotation
+from bench.server import free_port, start_gunicorn
 from fics.models import Chapter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +43,9 @@ def bench_serving(user) -> None:
         f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken")
     )
 
-    port = _free_port()
-    server = _start_gunicorn(port)
+    port = free_port()
+    env = {**os.environ, "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = start_gunicorn(port, "--workers", "2", env=env)
     try:
         static = _load(port, f"/static/{static_name}", cookie)
         chapter_figures = _load(port, url, cookie)
@@ -100,38 +100,6 @@ def _annotate(user, chapter: Chapter, count: int) -> None:
             note="A note." if n % 2 else "",
         )
     assert Annotation.objects.filter(chapter=chapter, owner=user).count() >= count
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start_gunicorn(port: int) -> subprocess.Popen:
-    env = {**os.environ, "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 def _loader() -> str:
