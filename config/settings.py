@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is fics' own (it takes back imports whose
+    # worker died, and prunes old results), which wraps the library's.
     "fics",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -223,6 +225,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("IMPORT_MEMORY_LIMIT_MB", "1024"))
 IMPORT_CPU_LIMIT_SECONDS = int(os.environ.get("IMPORT_CPU_LIMIT_SECONDS", "120"))
+# A worker renews the lease of the import it runs four times a period; an import whose lease ran
+# out lost its worker (killed, its machine gone) and is queued again (fics.tasks).
+IMPORT_LEASE_SECONDS = float(os.environ.get("IMPORT_LEASE_SECONDS", "30"))
 
 # Scripts only from our own origin: no inline script, no eval, nothing from elsewhere.
 SECURE_CSP = {

@@ -180,8 +180,10 @@ class PendingUpload(models.Model):
 
 class ImportJob(models.Model):
     """One uploaded file on its way into the library, imported in the background
-    (fics.tasks.import_upload). Its bytes are kept only until it finishes; its outcome stays for
-    the upload page to show, to the reader who uploaded it alone."""
+    (fics.tasks.import_upload). Its bytes are kept until it finishes (or, when its import was
+    stopped from outside, until the reader retries it); its outcome stays for the upload page to
+    show, to the reader who uploaded it alone. Finished jobs are pruned after a day
+    (fics.tasks.prune_finished_imports)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -197,6 +199,11 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # Runs begun: an import interrupted from outside (its process killed) is tried again.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # While importing, the worker renews this lease every few seconds: a job whose lease ran out
+    # (IMPORT_LEASE_SECONDS) lost its worker, and is taken back (fics.tasks.recover_abandoned).
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    # The django.tasks result of its latest run, closed as failed when that run's worker died.
+    task_id = models.CharField(max_length=64, blank=True)
     # The outcome, as fics.importing.ImportResult holds it (fics.tasks.result_of).
     outcome = models.CharField(max_length=20, blank=True)
     message = models.TextField(blank=True)
@@ -217,3 +224,9 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status == self.Status.FINISHED
+
+    @property
+    def may_retry(self) -> bool:
+        """Failed through no fault of its file (its import stopped from outside every time),
+        with its bytes still here to try again."""
+        return self.is_finished and self.outcome == "failed" and bool(self.data)

@@ -5,20 +5,33 @@ Each file is first read in a child process under memory and processor-time limit
 where a hostile file (a decompression bomb, a pathological layout) would spend them, and a child
 that runs out fails alone, with a message, while the worker goes on. Only a file the child could
 read is then imported by fics.importing, in one transaction, as from the command line.
+
+A worker may itself die mid-import (killed, out of memory, its machine gone): its transaction
+dies with it, so nothing of the file is in the library, but its job would say "importing"
+forever. While it imports, the worker renews the job's lease; a job whose lease ran out is taken
+back (recover_abandoned) when a worker starts, every lease period while one runs, and when the
+upload page asks how the job goes: queued again, or failed with a Retry after MAX_ATTEMPTS.
 """
 
 import multiprocessing
 import resource
 import signal
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import timedelta
 from multiprocessing.connection import Connection
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
-from django.tasks import task
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
+from django.tasks import TaskResultStatus, task, task_backends
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from fics.importing import (
     ImportResult,
@@ -29,6 +42,10 @@ from fics.importing import (
 )
 from fics.models import ImportJob, PendingUpload
 from fics.parser import ParseError, parse_story
+
+# Newer versions never chosen for, outcomes long shown, and the queue's finished results, go
+# after this long (prune_finished_imports).
+FINISHED_IMPORTS_KEPT = timedelta(days=1)
 
 # A child stopped by one of these was stopped from outside (a shutdown, Ctrl-C, the kernel's
 # out-of-memory killer): the file is not to blame, and the job runs again, this many times in all.
@@ -68,13 +85,31 @@ def import_job_resolve(*, pending: PendingUpload, update: bool) -> ImportJob:
         return _enqueue(job)
 
 
+def import_job_retry(job: ImportJob) -> ImportJob:
+    """Queue again a job that failed through no fault of its file (ImportJob.may_retry), as if
+    it had just been uploaded."""
+    with transaction.atomic():
+        retried = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FINISHED).update(
+            status=ImportJob.Status.QUEUED, attempts=0, outcome="", message="", finished=None
+        )
+        if retried:
+            _queue(job.pk)
+    return job
+
+
 def _enqueue(job: ImportJob) -> ImportJob:
     # With the database backend the task's row commits with the job's: a worker never finds
     # one without the other.
     with transaction.atomic():
         job.save()
-        import_upload.enqueue(job.pk)
+        _queue(job.pk)
     return job
+
+
+def _queue(job_id: int) -> None:
+    """Enqueue a run of the job; within the caller's transaction, which saved it as queued."""
+    result = import_upload.enqueue(job_id)
+    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
 
 
 def result_of(job: ImportJob) -> ImportResult | None:
@@ -94,28 +129,36 @@ def result_of(job: ImportJob) -> ImportResult | None:
 
 @task
 def import_upload(job_id: int) -> None:
-    """Import one job's file. Safe to run twice: a finished job is left as it is, and one whose
-    worker died while importing it is imported again (nothing of it was committed)."""
+    """Import one job's file. Safe to run twice: a finished job is left as it is, and so is one
+    that another worker is importing (its lease is alive)."""
     claimed = (
-        ImportJob.objects.filter(pk=job_id)
-        .exclude(status=ImportJob.Status.FINISHED)
-        .update(status=ImportJob.Status.IMPORTING, attempts=F("attempts") + 1)
+        _claimable()
+        .filter(pk=job_id)
+        .update(
+            status=ImportJob.Status.IMPORTING,
+            attempts=F("attempts") + 1,
+            heartbeat=timezone.now(),
+        )
     )
     if not claimed:
         return
     job = ImportJob.objects.select_related("owner", "target").get(pk=job_id)
+    with _lease(job_id):
+        _run(job)
+
+
+def _run(job: ImportJob) -> None:
     data = bytes(job.data)
     try:
         failure = read_in_child(data, job.name)
     except ReadingInterrupted as interruption:
         if job.attempts < MAX_ATTEMPTS:
             with transaction.atomic():
-                ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.QUEUED)
-                import_upload.enqueue(job_id)
+                ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+                _queue(job.pk)
             return
-        failure = (
-            f"the import was stopped {job.attempts} times ({interruption}); nothing was imported"
-        )
+        _give_up(job, f"{interruption}")
+        return
     if failure:
         _finish(job, ImportResult(job.name, Outcome.FAILED, message=failure), data)
         return
@@ -127,6 +170,105 @@ def import_upload(job_id: int) -> None:
         _finish(job, ImportResult(job.name, Outcome.FAILED, message=failed), data)
         raise
     _finish(job, result, data)
+
+
+def _claimable():
+    """Jobs a worker may start: queued ones, and those whose worker died (the lease ran out)."""
+    expired = timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+    return ImportJob.objects.filter(
+        Q(status=ImportJob.Status.QUEUED)
+        | Q(status=ImportJob.Status.IMPORTING, heartbeat__lt=expired)
+        | Q(status=ImportJob.Status.IMPORTING, heartbeat__isnull=True)
+    )
+
+
+@contextmanager
+def _lease(job_id: int) -> Iterator[None]:
+    """Renew the job's lease, from a thread of its own, four times a lease period while the
+    import runs: parsing and inserting hold the worker's own thread for as long as they take."""
+    if connection.in_atomic_block:
+        # Run inside a caller's transaction (ImmediateBackend): no other connection can see the
+        # job as claimed, nor take it back, before that transaction ends.
+        yield
+        return
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(settings.IMPORT_LEASE_SECONDS / 4):
+                # A busy database: the next renewal comes well before the lease ends.
+                with suppress(DatabaseError):
+                    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).update(
+                        heartbeat=timezone.now()
+                    )
+        finally:
+            connection.close()  # this thread's own
+
+    renewer = threading.Thread(target=renew, name=f"import-{job_id}-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+
+
+def recover_abandoned(**among) -> int:
+    """Take back the jobs (those matching `among`, else all) whose worker died mid-import: each
+    is queued again, or after MAX_ATTEMPTS runs fails with a Retry. Nothing of it is in the
+    library: its import was one transaction, which died with the worker. The count taken back."""
+    abandoned = _claimable().filter(status=ImportJob.Status.IMPORTING, **among)
+    recovered = 0
+    for job in abandoned.only("pk", "attempts", "task_id", "name"):
+        with transaction.atomic():
+            # Another worker or page may have taken it back a moment ago: only one does.
+            if not abandoned.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED):
+                continue
+            _close_dead_run(job.task_id)
+            if job.attempts < MAX_ATTEMPTS:
+                _queue(job.pk)
+            else:
+                _give_up(job, "its worker stopped")
+        recovered += 1
+    return recovered
+
+
+def _close_dead_run(task_id: str) -> None:
+    """Mark a dead worker's task result failed: it would say "running" forever, and only
+    finished results are pruned."""
+    if task_id and isinstance(task_backends["default"], DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="fics.tasks.WorkerDied",
+            traceback="The worker running this import stopped before it finished.",
+        )
+
+
+def _give_up(job: ImportJob, why: str) -> None:
+    """Fail a job stopped from outside every time; its bytes stay for the reader's Retry."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FINISHED,
+        finished=timezone.now(),
+        outcome=Outcome.FAILED,
+        message=(f"the import was stopped {job.attempts} times ({why}); nothing was imported"),
+    )
+
+
+def prune_finished_imports() -> None:
+    """Forget what finished more than FINISHED_IMPORTS_KEPT ago: import outcomes (and the
+    bytes of any that failed), newer versions never chosen for, and the task queue's results
+    (django-tasks-db's own prune_db_task_results)."""
+    old = timezone.now() - FINISHED_IMPORTS_KEPT
+    ImportJob.objects.filter(finished__lt=old).delete()
+    PendingUpload.objects.filter(created__lt=old).delete()
+    if isinstance(task_backends["default"], DatabaseBackend):
+        call_command(
+            "prune_db_task_results",
+            "--queue-name=*",
+            f"--min-age-days={FINISHED_IMPORTS_KEPT.days}",
+            verbosity=0,
+        )
 
 
 def _import(job: ImportJob, data: bytes) -> ImportResult:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.library, name="library"),
     path("import/", views.upload, name="upload"),
     path("import/pending/<int:pk>/", views.upload_resolve, name="upload_resolve"),
+    path("import/<int:pk>/retry/", views.upload_retry, name="upload_retry"),
     path("works/<int:pk>/", views.work_detail, name="work"),
     path("works/<int:pk>/edit/", views.work_edit, name="work_edit"),
     path("works/<int:pk>/delete/", views.work_delete, name="work_delete"),

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,13 +18,18 @@ from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
 from fics.models import Chapter, ImportJob, PendingUpload, Work
 from fics.signals import deletion_requested
-from fics.tasks import import_job_create, import_job_resolve, result_of
+from fics.tasks import (
+    import_job_create,
+    import_job_resolve,
+    import_job_retry,
+    prune_finished_imports,
+    recover_abandoned,
+    result_of,
+)
 
 # Each sort is backed by an index (fics.models.Work.Meta.indexes).
 LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
 WORKS_PER_PAGE = 50
-# How long an uploaded newer version waits for the reader to choose what to do with it.
-PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 
 
 def _get_work(pk: int) -> Work:
@@ -145,11 +148,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     """Each file is queued for the background import (fics.tasks); the page then follows each
     job (`?job=<id>`: the line htmx polls until it finishes) until it has an outcome."""
     if request.method == "GET" and "job" in request.GET:
-        return _render_job(request, _get_import_job(request, request.GET["job"]))
+        job = _get_import_job(request, request.GET["job"])
+        # A job whose worker died would say "importing" forever: asking about it takes it back.
+        if recover_abandoned(pk=job.pk):
+            job = _get_import_job(request, request.GET["job"])
+        return _render_job(request, job)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     jobs = []
     if request.method == "POST" and form.is_valid():
-        _forget_old_uploads()
+        prune_finished_imports()
         created = [
             import_job_create(owner=request.user, uploaded=uploaded)
             for uploaded in form.cleaned_data["stories"]
@@ -159,13 +166,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     template = "upload.html#results" if wants_fragment(request) else "upload.html"
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     return render(request, template, {"form": form, "jobs": jobs}, status=status)
-
-
-def _forget_old_uploads() -> None:
-    """Newer versions never chosen for, and outcomes long shown, go after a day."""
-    old = timezone.now() - PENDING_UPLOAD_LIFETIME
-    PendingUpload.objects.filter(created__lt=old).delete()
-    ImportJob.objects.filter(finished__lt=old).delete()
 
 
 def _import_jobs():
@@ -210,6 +210,17 @@ def upload_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_not_yours(pending.work))
     job = import_job_resolve(pending=pending, update=update)
     return _render_job(request, _import_jobs().get(pk=job.pk))
+
+
+@require_POST
+@login_required
+def upload_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue again an import that was stopped every time it ran; any other job (a second click
+    on Retry) is shown as it is."""
+    job = _get_import_job(request, str(pk))
+    if job.may_retry:
+        import_job_retry(job)
+    return _render_job(request, _get_import_job(request, str(pk)))
 
 
 @require_GET
