@@ -188,18 +188,30 @@ def import_story_file(
         )
     reanchored: Counter = Counter()
     # Worked out before the transaction: on SQLite it holds the one write lock, and every
-    # reader's annotation waits for it.
+    # reader's annotation waits for it. The transaction only writes.
     characters = work_characters(parsed)
+    chapters = [_prepare_chapter(chapter) for chapter in parsed.chapters]
     try:
         with transaction.atomic():
             if earlier:
                 work = Work.objects.lock(earlier.pk)
                 reanchored = _update_work(
-                    work, parsed, characters, name=name, content_hash=content_hash, reader=reader
+                    work,
+                    parsed,
+                    chapters,
+                    characters,
+                    name=name,
+                    content_hash=content_hash,
+                    reader=reader,
                 )
             else:
                 work = _create_work(
-                    parsed, characters, name=name, content_hash=content_hash, reader=reader
+                    parsed,
+                    chapters,
+                    characters,
+                    name=name,
+                    content_hash=content_hash,
+                    reader=reader,
                 )
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
@@ -245,6 +257,7 @@ def _too_different(work: Work, parsed: ParsedWork) -> str:
 
 def _create_work(
     parsed: ParsedWork,
+    prepared: list["PreparedChapter"],
     characters: tuple[list[str], list[str]],
     *,
     name: str,
@@ -255,14 +268,14 @@ def _create_work(
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
     chapters = []
-    for position, parsed_chapter in enumerate(parsed.chapters, start=1):
+    for position, prepared_chapter in enumerate(prepared, start=1):
         chapter = Chapter(work=work, position=position)
-        _fill_chapter(chapter, parsed_chapter)
+        _fill_chapter(chapter, prepared_chapter)
         chapters.append(chapter)
     Chapter.objects.bulk_create(chapters)
     _insert_paragraphs(
-        (chapter, _paragraph_rows(parsed_chapter))
-        for chapter, parsed_chapter in zip(chapters, parsed.chapters, strict=True)
+        (chapter, prepared_chapter.paragraphs)
+        for chapter, prepared_chapter in zip(chapters, prepared, strict=True)
     )
     _finish(work, characters)
     return work
@@ -280,6 +293,7 @@ class ChangedChapter:
 def _update_work(
     work: Work,
     parsed: ParsedWork,
+    prepared: list["PreparedChapter"],
     characters: tuple[list[str], list[str]],
     *,
     name: str,
@@ -292,13 +306,13 @@ def _update_work(
     changed: list[ChangedChapter] = []
     kept: list[Chapter] = []
     new_paragraphs = []
-    for position, parsed_chapter in enumerate(parsed.chapters, start=1):
+    for position, prepared_chapter in enumerate(prepared, start=1):
         chapter = existing.get(position) or Chapter(work=work, position=position)
         before = copy.copy(chapter)
         old_paragraphs = list(chapter.paragraphs.all()) if chapter.pk else None
-        _fill_chapter(chapter, parsed_chapter)
+        _fill_chapter(chapter, prepared_chapter)
         chapter.removed = False
-        paragraphs = _paragraph_rows(parsed_chapter)
+        paragraphs = prepared_chapter.paragraphs
         if old_paragraphs is not None and _same_text(before, old_paragraphs, chapter, paragraphs):
             chapter.save()
             kept.append(chapter)
@@ -350,12 +364,33 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
     work.chapter_count = len(parsed.chapters)
 
 
-def _fill_chapter(chapter: Chapter, parsed: ParsedChapter) -> None:
-    chapter.title = parsed.title[:300]
-    chapter.notes_before = "\n\n".join(parsed.notes_before)
-    chapter.notes_after = "\n\n".join(parsed.notes_after)
-    # One call over the chapter: words never run across the line breaks joining its paragraphs.
-    chapter.word_count = count_words("\n".join(paragraph.text for paragraph in parsed.paragraphs))
+@dataclass(frozen=True)
+class PreparedChapter:
+    """A parsed chapter as its rows will hold it, worked out before the import's transaction."""
+
+    title: str
+    notes_before: str
+    notes_after: str
+    word_count: int
+    paragraphs: list[tuple]  # _paragraph_rows
+
+
+def _prepare_chapter(parsed: ParsedChapter) -> PreparedChapter:
+    return PreparedChapter(
+        title=parsed.title[:300],
+        notes_before="\n\n".join(parsed.notes_before),
+        notes_after="\n\n".join(parsed.notes_after),
+        # One call over the chapter: words never run across the line breaks joining paragraphs.
+        word_count=count_words("\n".join(paragraph.text for paragraph in parsed.paragraphs)),
+        paragraphs=_paragraph_rows(parsed),
+    )
+
+
+def _fill_chapter(chapter: Chapter, prepared: PreparedChapter) -> None:
+    chapter.title = prepared.title
+    chapter.notes_before = prepared.notes_before
+    chapter.notes_after = prepared.notes_after
+    chapter.word_count = prepared.word_count
 
 
 def _paragraph_rows(parsed: ParsedChapter) -> list[tuple]:
