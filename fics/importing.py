@@ -153,8 +153,10 @@ def import_story_file(
     on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
     target: Work | None = None,
     reader=None,
+    parsed: ParsedWork | None = None,
 ) -> ImportResult:
     """Import one file's bytes; every failure comes back as a result, never as an exception.
+    `parsed` is what parse_story made of them, when it ran already (in the worker's child).
 
     `target` names the work to update when the reader already chose it; whether `reader` may
     update it is for the caller to check. A new work is `reader`'s to manage (the staff's, from
@@ -166,10 +168,11 @@ def import_story_file(
     content_hash = hashlib.sha256(data).hexdigest()
     if existing := Work.objects.filter(content_hash=content_hash).first():
         return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
-    try:
-        parsed = parse_story(data, name)
-    except ParseError as error:
-        return ImportResult(name, Outcome.FAILED, message=str(error))
+    if parsed is None:
+        try:
+            parsed = parse_story(data, name)
+        except ParseError as error:
+            return ImportResult(name, Outcome.FAILED, message=str(error))
 
     earlier = target or (
         None if on_newer_version is OnNewerVersion.ADD_AS_NEW else earlier_version(name, parsed)

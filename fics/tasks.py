@@ -3,8 +3,10 @@ is `manage.py db_worker`), so that a large file holds no web worker and no reque
 
 Each file is first read in a child process under memory and processor-time limits: parsing is
 where a hostile file (a decompression bomb, a pathological layout) would spend them, and a child
-that runs out fails alone, with a message, while the worker goes on. Only a file the child could
-read is then imported by fics.importing, in one transaction, as from the command line.
+that runs out fails alone, with a message, while the worker goes on. The child runs at a lower
+CPU priority, so that readers' requests on the same machine come first, and hands what it read
+back to the worker, which imports it with fics.importing, in one transaction, as from the
+command line.
 
 A worker may itself die mid-import (killed, out of memory, its machine gone): its transaction
 dies with it, so nothing of the file is in the library, but its job would say "importing"
@@ -14,6 +16,7 @@ upload page asks how the job goes: queued again, or failed with a Retry after MA
 """
 
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -41,7 +44,7 @@ from fics.importing import (
     size_limit_error,
 )
 from fics.models import ImportJob, PendingUpload
-from fics.parser import ParseError, parse_story
+from fics.parser import ParsedWork, ParseError, parse_story
 
 # Newer versions never chosen for, outcomes long shown, and the queue's finished results, go
 # after this long (prune_finished_imports).
@@ -52,6 +55,8 @@ FINISHED_IMPORTS_KEPT = timedelta(days=1)
 INTERRUPTIONS = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT}
 MAX_ATTEMPTS = 3
 MB = 1024 * 1024
+# Reading a file is background work: on a busy machine readers' requests go first.
+CHILD_NICENESS = 10
 
 
 class ReadingInterrupted(Exception):
@@ -150,7 +155,7 @@ def import_upload(job_id: int) -> None:
 def _run(job: ImportJob) -> None:
     data = bytes(job.data)
     try:
-        failure = read_in_child(data, job.name)
+        parsed = read_in_child(data, job.name)
     except ReadingInterrupted as interruption:
         if job.attempts < MAX_ATTEMPTS:
             with transaction.atomic():
@@ -159,11 +164,11 @@ def _run(job: ImportJob) -> None:
             return
         _give_up(job, f"{interruption}")
         return
-    if failure:
-        _finish(job, ImportResult(job.name, Outcome.FAILED, message=failure), data)
+    if isinstance(parsed, str):
+        _finish(job, ImportResult(job.name, Outcome.FAILED, message=parsed), data)
         return
     try:
-        result = _import(job, data)
+        result = _import(job, data, parsed)
     except Exception:
         # Its transaction rolled back; the reader is told, the worker records why.
         failed = "the import failed unexpectedly; nothing was imported"
@@ -271,15 +276,17 @@ def prune_finished_imports() -> None:
         )
 
 
-def _import(job: ImportJob, data: bytes) -> ImportResult:
-    # import_story_file takes bytes and parses them again, here in the worker: the child has
-    # shown that they fit the limits.
+def _import(job: ImportJob, data: bytes, parsed: ParsedWork) -> ImportResult:
     if job.on_newer_version == OnNewerVersion.UPDATE:
         if job.target is None:
             return ImportResult(job.name, Outcome.FAILED, message="the work was deleted meanwhile")
-        return import_story_file(data, job.name, target=job.target, reader=job.owner)
+        return import_story_file(data, job.name, target=job.target, reader=job.owner, parsed=parsed)
     return import_story_file(
-        data, job.name, on_newer_version=OnNewerVersion(job.on_newer_version), reader=job.owner
+        data,
+        job.name,
+        on_newer_version=OnNewerVersion(job.on_newer_version),
+        reader=job.owner,
+        parsed=parsed,
     )
 
 
@@ -309,9 +316,9 @@ def _finish(job: ImportJob, result: ImportResult, data: bytes) -> None:
             ImportJob.objects.filter(pk=job.pk).update(pending=pending)
 
 
-def read_in_child(data: bytes, name: str) -> str:
+def read_in_child(data: bytes, name: str) -> ParsedWork | str:
     """Parse the file in a child process under IMPORT_MEMORY_LIMIT_MB and
-    IMPORT_CPU_LIMIT_SECONDS: "" when it could be read, else why it could not.
+    IMPORT_CPU_LIMIT_SECONDS: what it read, else why it could not be read.
 
     Forked, so the child starts with the parser loaded and the bytes in hand; it never uses the
     database connections it inherits, and leaves through os._exit without closing them.
@@ -326,19 +333,21 @@ def read_in_child(data: bytes, name: str) -> str:
     child.start()
     sender.close()
     try:
-        failure = receiver.recv()
+        answer = receiver.recv()
     except EOFError:
-        failure = None  # it ended without a word
+        answer = None  # it ended without a word
     finally:
         receiver.close()
         child.join()
-    if failure == _OUT_OF_MEMORY:
+    if isinstance(answer, ParsedWork):
+        return answer
+    if answer == _OUT_OF_MEMORY:
         return (
             f"the file needed more than {_amount(memory_mb)} of memory to read; "
             "nothing was imported"
         )
-    if failure is not None:
-        return failure
+    if answer is not None:
+        return answer
     stopped_by = signal.Signals(-child.exitcode) if child.exitcode < 0 else None
     if stopped_by == signal.SIGXCPU:
         return (
@@ -357,11 +366,12 @@ _OUT_OF_MEMORY = "\0out of memory"
 
 
 def _read(data: bytes, name: str, memory_mb: int, cpu_seconds: int, sender: Connection) -> None:
-    """The child: read the file under the limits and say how it went."""
+    """The child: read the file under the limits, and send what it read or why it could not."""
     # The worker's handlers (a graceful shutdown that waits for this very child) are inherited:
     # a Ctrl-C or a shutdown must stop the child at once, and the job is run again later.
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, signal.SIG_DFL)
+    os.nice(CHILD_NICENESS)
     # Past the soft limit the kernel sends SIGXCPU, which the parent tells apart from a kill.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     # The child starts with the worker's whole address space (Django, the libraries, the
@@ -371,13 +381,11 @@ def _read(data: bytes, name: str, memory_mb: int, cpu_seconds: int, sender: Conn
     limit = inherited + memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        parse_story(data, name)
+        sender.send(parse_story(data, name))
     except ParseError as error:
         sender.send(str(error))
     except MemoryError:
         sender.send(_OUT_OF_MEMORY)
-    else:
-        sender.send("")
 
 
 def _amount(megabytes: int) -> str:

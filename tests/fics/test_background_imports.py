@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fics import tasks
 from fics.models import Chapter, ImportJob, Work
+from fics.parser import ParseError
 from tests.conftest import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,14 @@ def test_an_import_that_fails_unexpectedly_says_so_and_leaves_nothing(reader_cli
     assert "one.txt</strong>: failed: the import failed unexpectedly; nothing was imported" in page
     assert bytes(ImportJob.objects.get().data) == b""
     assert not Work.objects.exists()
+
+
+def test_the_file_is_read_at_a_lower_cpu_priority_than_the_worker(reader_client, monkeypatch):
+    def report_niceness(data, name):
+        raise ParseError(f"read at niceness {os.nice(0)}")
+
+    monkeypatch.setattr(tasks, "parse_story", report_niceness)
+
+    page = upload(reader_client, ("one.txt", STORY)).content.decode()
+
+    assert f"one.txt</strong>: failed: read at niceness {os.nice(0) + 10}" in page
