@@ -6,10 +6,15 @@ answer is a row in the database) and a p99 under 100 ms. Each database is thrown
 
 Each reader is a thread with its own keep-alive connection, session and CSRF token, POSTing
 selections as annotate.js sends them (htmx headers, UTF-16 offsets and the exact words) to one
-gunicorn, while `manage.py import_fics` imports HPMOR and a scraped AO3 file into the same database.
+gunicorn, while the import worker (`manage.py db_worker`, as `make run` starts it) imports HPMOR
+and a scraped AO3 file that a reader uploaded, into the same database.
 Readers pause a second on average between annotations (`--think`); `--think 0` measures the
 server flat out instead. The seed story has one chapter: every reader writes to the same one, the
 worst case for its row lock.
+
+What the readers wait on while the import runs: on SQLite, the import's write transaction (the
+one write lock); on PostgreSQL the run samples pg_stat_activity and counts what the app's
+sessions were waiting for (CPU, a lock, I/O) apart from the import worker's.
 """
 
 import argparse
@@ -69,6 +74,8 @@ class Load:
     import_started: float = 0.0
     import_finished: float | None = None
     import_output: str = ""
+    # PostgreSQL: what the app's active sessions waited on, sample by sample, while importing.
+    waits: Counter = field(default_factory=Counter)
 
 
 def bench_concurrency(database: str, seconds: float = 60, think: float = THINK_SECONDS) -> bool:
@@ -118,6 +125,7 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -125,6 +133,7 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
     from annotations.chapter_source import chapter_source
     from annotations.models import Annotation
     from fics.importing import import_story_file
+    from fics.tasks import import_job_create
 
     call_command("migrate", verbosity=0)
     seed = sorted((CORPUS / "seeds").glob("*.txt"))[0]
@@ -133,6 +142,11 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
     readers = get_user_model().objects.bulk_create(
         get_user_model()(username=f"conc{n:02}") for n in range(READERS)
     )
+    # Uploaded by the first reader; the worker starts once the load has run IMPORT_DELAY.
+    for path in IMPORTS:
+        import_job_create(
+            owner=readers[0], uploaded=SimpleUploadedFile(path.name, path.read_bytes())
+        )
     cookies = []
     for reader in readers:
         client = Client()
@@ -169,15 +183,18 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
         time.sleep(IMPORT_DELAY)
         load.import_started = time.perf_counter()
         importer = subprocess.Popen(
-            [sys.executable, "manage.py", "import_fics", *map(str, IMPORTS)],
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
             cwd=ROOT,
-            stdout=subprocess.PIPE,
+            env=_worker_environment(),
+            stdout=(data_dir / "worker.log").open("w"),
             stderr=subprocess.STDOUT,
-            text=True,
             start_new_session=True,
         )
-        waiter = threading.Thread(target=_wait_import, args=(importer, load))
+        given_up = load.import_started + seconds + IMPORT_GRACE
+        waiter = threading.Thread(target=_wait_import, args=(load, given_up))
         waiter.start()
+        if database == "postgres":
+            threading.Thread(target=_sample_waits, args=(load, given_up), daemon=True).start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
@@ -256,10 +273,56 @@ def _selection(rng: random.Random, text) -> tuple[int, int]:
     return offset + words[first][0], offset + words[last][1]
 
 
-def _wait_import(importer: subprocess.Popen, load: Load) -> None:
-    load.import_output = importer.communicate()[0]
-    if importer.returncode == 0:
+def _worker_environment() -> dict[str, str]:
+    """PostgreSQL: the worker's sessions are named, so that _sample_waits can tell them apart."""
+    environment = dict(os.environ)
+    if url := environment.get("DATABASE_URL"):
+        environment["DATABASE_URL"] = f"{url}?application_name={WORKER_SESSION}"
+    return environment
+
+
+WORKER_SESSION = "marginalia-import-worker"
+
+
+def _wait_import(load: Load, given_up: float) -> None:
+    """Until every import job has finished (or it is time to give up), then their outcomes."""
+    from django.db import connection
+
+    from fics.models import ImportJob
+    from fics.tasks import result_of
+
+    try:
+        while ImportJob.objects.exclude(status=ImportJob.Status.FINISHED).exists():
+            if time.perf_counter() > given_up:
+                return
+            time.sleep(0.05)
         load.import_finished = time.perf_counter()
+        load.import_output = "\n".join(
+            result_of(job).describe() for job in ImportJob.objects.select_related("work")
+        )
+    finally:
+        connection.close()
+
+
+def _sample_waits(load: Load, given_up: float) -> None:
+    """Every 20 ms while importing: what each active session of the app (not the worker's) is
+    waiting for; "CPU" when it waits for nothing (running, or ready to run)."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            while load.import_finished is None and time.perf_counter() < given_up:
+                cursor.execute(
+                    "SELECT wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND state = 'active' "
+                    "AND pid <> pg_backend_pid() AND application_name <> %s",
+                    [WORKER_SESSION],
+                )
+                for kind, event in cursor.fetchall():
+                    load.waits[f"{kind}:{event}" if kind else "CPU"] += 1
+                time.sleep(0.02)
+    finally:
+        connection.close()
 
 
 def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
@@ -294,10 +357,17 @@ def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
         f" ms ({len(during)} requests); before and after: p50 {_percentile(outside, 50):.1f} ms,"
         f" p99 {_percentile(outside, 99):.1f} ms ({len(outside)})"
     )
+    if load.waits:
+        total = load.waits.total()
+        shares = ", ".join(
+            f"{wait} {count / total:.0%}" for wait, count in load.waits.most_common(6)
+        )
+        print(f"  while importing, the app's active sessions waited on: {shares} ({total} samples)")
     if load.import_finished:
         print(f"  import finished in {load.import_finished - load.import_started:.1f} s:")
     else:
-        print("  import did NOT finish:")
+        print("  import did NOT finish; the worker's log:")
+        load.import_output = log.with_name("worker.log").read_text(errors="replace")[-4000:]
     for line in re.split(r"[\r\n]+", load.import_output):
         if line.strip() and "%|" not in line:  # not tqdm's progress bar
             print(f"    {line.strip()[:160]}")
