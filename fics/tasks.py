@@ -90,7 +90,7 @@ def import_job_resolve(*, pending: PendingUpload, update: bool) -> ImportJob:
         return _enqueue(job)
 
 
-def import_job_retry(job: ImportJob) -> ImportJob:
+def import_job_retry(*, job: ImportJob) -> ImportJob:
     """Queue again a job that failed through no fault of its file (ImportJob.may_retry), as if
     it had just been uploaded."""
     with transaction.atomic():

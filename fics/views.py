@@ -219,7 +219,7 @@ def upload_retry(request: HttpRequest, pk: int) -> HttpResponse:
     on Retry) is shown as it is."""
     job = _get_import_job(request, str(pk))
     if job.may_retry:
-        import_job_retry(job)
+        import_job_retry(job=job)
     return _render_job(request, _get_import_job(request, str(pk)))
 
 
