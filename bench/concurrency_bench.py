@@ -12,8 +12,9 @@ Readers pause a second on average between annotations (`--think`); `--think 0` m
 server flat out instead. The seed story has one chapter: every reader writes to the same one, the
 worst case for its row lock.
 
-What the readers wait on while the import runs: on SQLite, the import's write transaction (the
-one write lock); on PostgreSQL the run samples pg_stat_activity and counts what the app's
+What the readers wait on while the import runs: on SQLite a probe takes the write lock every
+10 ms (BEGIN IMMEDIATE, then ROLLBACK) and records how long it waited, which is how long an
+annotation would; on PostgreSQL the run samples pg_stat_activity and counts what the app's
 sessions were waiting for (CPU, a lock, I/O) apart from the import worker's.
 """
 
@@ -76,6 +77,8 @@ class Load:
     import_output: str = ""
     # PostgreSQL: what the app's active sessions waited on, sample by sample, while importing.
     waits: Counter = field(default_factory=Counter)
+    # SQLite: how long each probe waited for the write lock while importing, in ms.
+    lock_waits: list[float] = field(default_factory=list)
 
 
 def bench_concurrency(database: str, seconds: float = 60, think: float = THINK_SECONDS) -> bool:
@@ -193,8 +196,8 @@ def _measure(database: str, seconds: float, think: float, data_dir: Path) -> boo
         given_up = load.import_started + seconds + IMPORT_GRACE
         waiter = threading.Thread(target=_wait_import, args=(load, given_up))
         waiter.start()
-        if database == "postgres":
-            threading.Thread(target=_sample_waits, args=(load, given_up), daemon=True).start()
+        sampler = _sample_waits if database == "postgres" else _probe_write_lock
+        threading.Thread(target=sampler, args=(load, given_up), daemon=True).start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
@@ -304,6 +307,24 @@ def _wait_import(load: Load, given_up: float) -> None:
         connection.close()
 
 
+def _probe_write_lock(load: Load, given_up: float) -> None:
+    """Every 10 ms while importing: how long the SQLite write lock takes to get."""
+    import sqlite3
+
+    from django.conf import settings
+
+    probe = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=60, autocommit=True)
+    try:
+        while load.import_finished is None and time.perf_counter() < given_up:
+            asked = time.perf_counter()
+            probe.execute("BEGIN IMMEDIATE")
+            load.lock_waits.append((time.perf_counter() - asked) * 1000)
+            probe.execute("ROLLBACK")
+            time.sleep(0.01)
+    finally:
+        probe.close()
+
+
 def _sample_waits(load: Load, given_up: float) -> None:
     """Every 20 ms while importing: what each active session of the app (not the worker's) is
     waiting for; "CPU" when it waits for nothing (running, or ready to run)."""
@@ -363,6 +384,13 @@ def _report(elapsed: float, load: Load, rows: Counter, log: Path) -> bool:
             f"{wait} {count / total:.0%}" for wait, count in load.waits.most_common(6)
         )
         print(f"  while importing, the app's active sessions waited on: {shares} ({total} samples)")
+    if load.lock_waits:
+        waits = sorted(load.lock_waits)
+        lock_p50, lock_p99 = _percentile(waits, 50), _percentile(waits, 99)
+        print(
+            f"  while importing, a probe waited for the write lock: p50 {lock_p50:.1f} ms, "
+            f"p99 {lock_p99:.1f} ms, max {waits[-1]:.0f} ms ({len(waits)} probes)"
+        )
     if load.import_finished:
         print(f"  import finished in {load.import_finished - load.import_started:.1f} s:")
     else:
