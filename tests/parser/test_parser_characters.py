@@ -109,3 +109,14 @@ def test_top_ten_precision_on_the_corpus_judged_by_hand():
         given += len(top)
     # By hand on these files: 75 % before the ranking of issue 11, 96 % after it.
     assert right / given >= 0.9
+
+
+def test_parts_and_short_forms_of_the_characters_a_file_names_are_not_guessed_again():
+    text = [
+        "Then Reuenthal said no, and Reuenthal left, and Reuenthal's horse waited.",
+        "Then Sieg said yes, and Sieg smiled, and Sieg's hand rose, and Wen-li nodded, and Wen-li "
+        "said so, and Wen-li's tea cooled, and Hank said nothing, and Hank waited, and Hank left.",
+    ]
+    known = ["Oskar von Reuenthal", "Siegfried Kircheis", "Yang Wenli"]
+
+    assert detect_characters(text, known=known) == ["Hank"]

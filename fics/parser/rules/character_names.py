@@ -100,9 +100,11 @@ class _Candidate:
 
 
 def detect_characters(
-    paragraphs: Sequence[str], *, limit: int = 12, min_count: int = 3
+    paragraphs: Sequence[str], *, known: Sequence[str] = (), limit: int = 12, min_count: int = 3
 ) -> list[str]:
-    """Likely character names, the most referred to as a person first."""
+    """Likely character names, the most referred to as a person first; none that is one of the
+    `known` characters (those the file names) or a part or a short form of one ("Reuenthal" of
+    "Oskar von Reuenthal", "Sieg" of "Siegfried Kircheis")."""
     text = _sample(paragraphs)
     spaced = text
     for separator in SEPARATORS:
@@ -141,7 +143,21 @@ def detect_characters(
         for name, candidate in named.items()
         if _is_person(candidate, plural=candidate.word in plurals)
     ]
-    return [name for score, name in sorted(kept, key=lambda item: (-item[0], item[1]))][:limit]
+    ranked = [name for score, name in sorted(kept, key=lambda item: (-item[0], item[1]))]
+    return [name for name in ranked if not _is_known(name, known)][:limit]
+
+
+def _name_words(name: str) -> list[str]:
+    return name.casefold().replace("-", "").replace(".", " ").split()
+
+
+def _is_known(name: str, known: Sequence[str]) -> bool:
+    """Every word of the name is a word of a known character's name, or its start."""
+    known_words = {word for character in known for word in _name_words(character)}
+    return all(
+        any(word == known or (len(word) >= 3 and known.startswith(word)) for known in known_words)
+        for word in _name_words(name)
+    )
 
 
 def _sample(paragraphs: Sequence[str]) -> str:
