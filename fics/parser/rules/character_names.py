@@ -71,8 +71,6 @@ DETERMINERS = frozenset(
 PLACE_PREPOSITIONS = frozenset("in into inside within throughout across near outside on".split())
 # People are looked "at" and spoken "to" too: these weigh half as much.
 MOTION_PREPOSITIONS = frozenset("at to from towards toward onto".split())
-# "said the Queen": the speech verb two words before.
-SPEECH_PAIRS = [[verb] for verb in SPEECH_VERBS]
 
 # Spread over the whole work, this many characters count the names as well as all of it would:
 # a long work is sampled, one paragraph in so many, rather than read whole.
@@ -83,7 +81,10 @@ CANDIDATES = 60
 
 @dataclass
 class _Candidate:
+    """A capitalised word and the evidence of its contexts: counts of each kind of mention."""
+
     word: str
+    # Mid-sentence, where a capital means a name.
     mentions: int
     speech: int = 0
     possessive: int = 0
@@ -196,7 +197,9 @@ def _weigh_contexts(text: str, candidates: dict[str, _Candidate]) -> None:
             candidate.following[after] += 1
         before = text[max(0, start - 24) : start].split()
         previous = before[-1] if before else ""
-        if previous in SPEECH_VERBS or (previous == "the" and before[-2:-1] in SPEECH_PAIRS):
+        if previous in SPEECH_VERBS or (
+            previous == "the" and len(before) > 1 and before[-2] in SPEECH_VERBS
+        ):
             # "said Clarke", "said the Queen".
             candidate.speech += 1
         elif previous in DETERMINERS or previous in PLACE_PREPOSITIONS:
