@@ -20,6 +20,8 @@ class AnnotationForm(FirstErrorMixin, forms.Form):
     note = forms.CharField(required=False, strip=False, max_length=20_000, label="Note")
     shared = forms.BooleanField(required=False)
     tags = forms.CharField(required=False, max_length=2000, label="Tags")
+    # The kind of the tags this creates; existing tags keep theirs.
+    tag_kind = forms.ChoiceField(choices=Tag.Kind.choices, required=False)
 
     def clean_tags(self) -> list[str]:
         return split_tag_names(self.cleaned_data["tags"])
@@ -31,7 +33,6 @@ class SelectionForm(AnnotationForm):
     utf16_start = forms.IntegerField(min_value=0, label="Selection start")
     utf16_end = forms.IntegerField(min_value=0, label="Selection end")
     exact = forms.CharField(strip=False, max_length=200_000, label="Selected text")
-    tag_kind = forms.ChoiceField(choices=Tag.Kind.choices, required=False)
 
 
 class TagForm(FirstErrorMixin, forms.ModelForm):

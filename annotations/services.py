@@ -147,6 +147,7 @@ def annotation_update(
     note: str,
     shared: bool,
     tag_names: Sequence[str],
+    tag_kind: str | None = None,
 ) -> Annotation:
     with transaction.atomic():
         annotation.colour = colour if colour in Colour.values else annotation.colour
@@ -155,8 +156,16 @@ def annotation_update(
         annotation.shared = shared
         annotation.save(update_fields=["colour", "note", "note_html", "shared", "modified"])
         characters = annotation.chapter.work.picker_characters
+        # The reader's kind is for new tags that are not one of the work's characters.
+        folded = {name.casefold() for name in characters}
         tags = tags_get_or_create(
-            user=annotation.owner, names=tag_names, known_characters=characters
+            user=annotation.owner,
+            names=[name for name in tag_names if name.casefold() in folded],
+            known_characters=characters,
+        ) + tags_get_or_create(
+            user=annotation.owner,
+            names=[name for name in tag_names if name.casefold() not in folded],
+            kind=tag_kind,
         )
         annotation.tags.set(tags)
     return annotation

@@ -16,7 +16,7 @@ from annotations import services
 from annotations.anchoring import AnchorError
 from annotations.chapter_page import Changes, get_chapter
 from annotations.forms import AnnotationForm, SelectionForm
-from annotations.models import Annotation, Colour
+from annotations.models import Annotation, Colour, Tag
 from fics.http import wants_fragment
 
 # Ids on the entire-work page carry their chapter ("c12-p3"); the chapter page's carry none.
@@ -83,7 +83,12 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         # Loaded into the list on demand: a chapter with hundreds of notes stays light.
         fragment = wants_fragment(request)
         template = "annotation_edit.html#edit-form" if fragment else "annotation_edit.html"
-        return render(request, template, {"annotation": annotation, "colours": Colour.choices})
+        context = {
+            "annotation": annotation,
+            "colours": Colour.choices,
+            "tag_kinds": Tag.Kind.choices,
+        }
+        return render(request, template, context)
     form = AnnotationForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())
@@ -93,6 +98,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         note=form.cleaned_data["note"],
         shared=form.cleaned_data["shared"],
         tag_names=form.cleaned_data["tags"],
+        tag_kind=form.cleaned_data["tag_kind"] or None,
     )
     if not wants_fragment(request):
         return redirect(annotation.chapter)

@@ -452,9 +452,7 @@ def work_characters(parsed: ParsedWork) -> Characters:
         ]
     )
     texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
-    known = {name.casefold() for name in named}
-    guessed = [name for name in detect_characters(texts) if name.casefold() not in known]
-    return named[:40], guessed
+    return named[:40], detect_characters(texts, known=named)
 
 
 def _distinct(names: list[str]) -> list[str]:

@@ -21,7 +21,12 @@ import lxml.html
 from lxml import etree
 
 from annotations.chapter_layout import SCENE_BREAK, Block
-from annotations.exports.html import COLOURS, chapter_body
+from annotations.exports.html import (
+    COLOURS,
+    chapter_body,
+    insert_after_text,
+    refs_at_highlight_ends,
+)
 from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
 
 MEDIA_TYPE = "application/epub+zip"
@@ -176,7 +181,7 @@ def _chapter_page(chapter: ChapterRecord, language: str, numbers: dict[int, int]
     marks = chapter.marked_html()
     notes = chapter.notes_by_segment()
     parts = [f"<h2>{escape(chapter.display_title)}</h2>"]
-    parts += chapter_body(chapter, lambda block: _block(block, marks, notes, numbers))
+    parts += chapter_body(chapter, lambda block: _block(chapter, block, marks, notes, numbers))
     if chapter.orphans:
         refs = " ".join(_noteref(numbers[a.id]) for a in chapter.orphans)
         parts.append(f"<p><em>No longer in the text of this chapter:</em> {refs}</p>")
@@ -191,11 +196,13 @@ def _chapter_page(chapter: ChapterRecord, language: str, numbers: dict[int, int]
     return _page(chapter.display_title, language, body)
 
 
-def _block(block: Block, marks: dict, notes: dict, numbers: dict[int, int]) -> str:
+def _block(
+    chapter: ChapterRecord, block: Block, marks: dict, notes: dict, numbers: dict[int, int]
+) -> str:
     if block.kind == SCENE_BREAK:
         return '<hr class="scene-break"/>'
-    refs = "".join(_noteref(numbers[a.id]) for a in notes.get(block.key, []))
-    return f'<p id="{escape(block.key)}">{marks[block.key]}{refs}</p>'
+    refs = refs_at_highlight_ends(chapter, block, notes.get(block.key, []), numbers, _noteref)
+    return f'<p id="{escape(block.key)}">{insert_after_text(marks[block.key], refs)}</p>'
 
 
 def _noteref(number: int) -> str:
@@ -207,7 +214,7 @@ def _noteref(number: int) -> str:
 
 def _footnote(annotation: AnnotationRecord, number: int, *, quote: bool) -> str:
     heading = [f'<a href="#ref-{number}">{number}.</a>']
-    if quote:
+    if quote or not (annotation.note_html or annotation.tags):
         heading.append(f"<q>{escape(annotation.exact)}</q>")
     if annotation.tags:
         names = ", ".join(escape(tag.name) for tag in annotation.tags)

@@ -5,9 +5,11 @@ a train with no network. Its own Content-Security-Policy forbids scripts and eve
 second line behind the escaping. Highlights are drawn by `ChapterText.highlight`, the same
 nesting as on the chapter page; a note's HTML is only ever `note_html`, sanitised when the note
 was saved. On wide screens the notes stand in the margin beside their paragraph; on narrow
-screens and in print the same notes follow the paragraph as footnotes.
+screens and in print the same notes follow the paragraph as footnotes. A note's number stands
+where its highlight ends; a highlight with neither note nor tags is listed by its words.
 """
 
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -104,9 +106,7 @@ def _chapter(chapter: ChapterRecord, numbers: dict[int, int]) -> str:
     notes = chapter.notes_by_segment()
     parts = [f'<section class="chapter" id="chapter-{chapter.position}">']
     parts.append(f"<h2>{escape(chapter.display_title)}</h2>")
-    parts += chapter_body(
-        chapter, lambda block: _block(chapter.position, block, marks, notes, numbers)
-    )
+    parts += chapter_body(chapter, lambda block: _block(chapter, block, marks, notes, numbers))
     if chapter.orphans:
         items = "".join(_note_item(a, numbers[a.id], quote=True) for a in chapter.orphans)
         parts.append(
@@ -131,26 +131,86 @@ def chapter_body(chapter: ChapterRecord, render_block: Callable[[Block], str]) -
     return parts
 
 
-def _block(position: int, block: Block, marks: dict, notes: dict, numbers: dict[int, int]) -> str:
+def _block(
+    chapter: ChapterRecord, block: Block, marks: dict, notes: dict, numbers: dict[int, int]
+) -> str:
     if block.kind == SCENE_BREAK:
         return '<hr class="scene-break">'
     here = notes.get(block.key, [])
-    refs = ""
+    marked = marks[block.key]
     aside = ""
     if here:
-        links = " ".join(
-            f'<a href="#note-{numbers[a.id]}" id="ref-{numbers[a.id]}">{numbers[a.id]}</a>'
-            for a in here
-        )
-        refs = f' <sup class="refs">{links}</sup>'
+        marked = insert_after_text(marked, refs_at_highlight_ends(chapter, block, here, numbers))
         items = "".join(_note_item(a, numbers[a.id]) for a in here)
         aside = f'<aside class="notes" aria-label="Notes"><ol>{items}</ol></aside>'
     # Chapters are on one page: paragraph ids carry the chapter so that they stay unique.
-    paragraph_id = f"c{position}-{escape(block.key)}"
+    paragraph_id = f"c{chapter.position}-{escape(block.key)}"
     return (
-        f'<div class="block"><div class="text"><p id="{paragraph_id}">{marks[block.key]}{refs}</p>'
+        f'<div class="block"><div class="text"><p id="{paragraph_id}">{marked}</p>'
         f"</div>{aside}</div>"
     )
+
+
+def refs_at_highlight_ends(
+    chapter: ChapterRecord,
+    block: Block,
+    annotations: list[AnnotationRecord],
+    numbers: dict[int, int],
+    link: Callable[[int], str] | None = None,
+) -> dict[int, str]:
+    """Offset in the block's text → the note references of the highlights that end there."""
+    link = link or _ref_link
+    start = chapter.text.segment_starts()[block.key]
+    ends: dict[int, list[str]] = {}
+    for annotation in annotations:
+        ends.setdefault(annotation.end - start, []).append(link(numbers[annotation.id]))
+    return {offset: f'<sup class="refs">{" ".join(refs)}</sup>' for offset, refs in ends.items()}
+
+
+def _ref_link(number: int) -> str:
+    return f'<a href="#note-{number}" id="ref-{number}">{number}</a>'
+
+
+# A tag, or a character written as an entity: everything else in marked HTML is one character
+# of the text.
+_MARKUP = re.compile(r"<[^>]*>|&[^;\s]*;")
+
+
+def insert_after_text(html: str, inserts: dict[int, str]) -> str:
+    """`html` (escaped text and its tags) with each insert put after the first `offset`
+    characters of its text, and after the tags that close there: a note's number follows its
+    highlight's last word, outside the highlight."""
+    pending = sorted(inserts.items(), reverse=True)
+    out: list[str] = []
+    count = 0
+    position = 0
+
+    def text_run(run: str) -> None:
+        nonlocal count
+        taken = 0
+        # Inserts inside the run, not at its end: that one waits for the closing tags.
+        while pending and pending[-1][0] < count + len(run):
+            offset, insert = pending.pop()
+            cut = max(offset - count, 0)
+            out.extend((run[taken:cut], insert))
+            taken = cut
+        out.append(run[taken:])
+        count += len(run)
+
+    for match in _MARKUP.finditer(html):
+        text_run(html[position : match.start()])
+        token = match.group()
+        if not token.startswith("</"):
+            # Before an opening tag or a character: what is due here goes first.
+            while pending and pending[-1][0] <= count:
+                out.append(pending.pop()[1])
+        out.append(token)
+        if token.startswith("&"):
+            count += 1
+        position = match.end()
+    text_run(html[position:])
+    out.extend(insert for _, insert in reversed(pending))
+    return "".join(out)
 
 
 def _note_item(annotation: AnnotationRecord, number: int, *, quote: bool = False) -> str:
@@ -158,8 +218,9 @@ def _note_item(annotation: AnnotationRecord, number: int, *, quote: bool = False
     swatch = f'<span class="swatch hl-{colour}" title="{colour}"></span>'
     back = "" if quote else f' <a class="back" href="#ref-{number}" aria-label="Back to text">↩</a>'
     parts = [f'<li id="note-{number}" value="{number}">{swatch}']
-    if quote:
-        parts.append(f" <q>{escape(annotation.exact)}</q>")
+    if quote or not (annotation.note_html or annotation.tags):
+        # A plain highlight has nothing else to show beside its number but its words.
+        parts.append(f" <q>{escape(_shortened(annotation.exact))}</q>")
     if annotation.tags:
         names = ", ".join(escape(tag.name) for tag in annotation.tags)
         parts.append(f' <span class="tags">{names}</span>')
@@ -169,3 +230,8 @@ def _note_item(annotation: AnnotationRecord, number: int, *, quote: bool = False
         parts.append(f'<div class="note">{annotation.note_html}</div>')
     parts.append(f"{back}</li>")
     return "".join(parts)
+
+
+def _shortened(words: str, limit: int = 200) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= limit else f"{words[: limit - 1]}…"

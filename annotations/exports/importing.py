@@ -1,23 +1,26 @@
 """Importing a JSON export: each annotation re-attached to its work and chapter, or reported.
 
-The work is found by the content hash of its imported file, else by title and author; the chapter
-by position; the words by `ChapterText.locate`, so a chapter re-imported with small changes still
-takes its highlights. Imported annotations belong to the importing reader. An annotation that
-cannot be placed is reported with its number and words, never dropped unsaid; one the reader
-already has (same chapter, span and words) is counted and skipped, so importing twice is safe.
+The work is found by the content hash of its imported file, else by its words (the exported
+quotes, looked up in the library's paragraphs: a work renamed or updated since keeps most of
+them), else by title and author; the chapter by position; the words by `ChapterText.locate`,
+so a chapter re-imported with small changes still takes its highlights. Imported annotations
+belong to the importing reader. An annotation that cannot be placed is reported with its number
+and words, never dropped unsaid; one the reader already has (same chapter, span and words) is
+counted and skipped, so importing twice is safe.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from annotations.anchoring import ChapterText, Quote, Span
 from annotations.chapter_layout import chapter_text
-from annotations.exports.web_annotation import ImportedAnnotation, ImportedFile, WorkIdentity
+from annotations.exports.web_annotation import ImportedAnnotation, ImportedFile
 from annotations.models import Annotation, Tag
 from annotations.services import annotation_place, tags_get_or_create
-from fics.models import Work
+from fics.models import Chapter, Paragraph, Work
 
 
 @dataclass
@@ -35,11 +38,15 @@ class ImportReport:
         return f"Imported {self.created} annotation(s) into “{self.work.title}”{skipped}{unplaced}."
 
 
-def find_work(identity: WorkIdentity) -> Work | None:
-    """The library's copy of the exported work: the same file, else the same title and author."""
+def find_work(imported: ImportedFile) -> Work | None:
+    """The library's copy of the exported work: the same file, else the work that has most of the
+    exported words, else the same title and author."""
+    identity = imported.work
     if identity.content_hash and (
         work := Work.objects.filter(content_hash=identity.content_hash).first()
     ):
+        return work
+    if work := _work_with_the_words(imported.annotations):
         return work
     return (
         Work.objects.filter(title__iexact=identity.title, author__iexact=identity.author)
@@ -48,9 +55,36 @@ def find_work(identity: WorkIdentity) -> Work | None:
     )
 
 
+# The longest quotes say the most about a work; a handful of them is enough to tell it.
+QUOTES_TO_LOOK_UP = 8
+# Shorter quotes ("Yes.") are in every work.
+SHORTEST_QUOTE = 16
+
+
+def _work_with_the_words(annotations: Iterable[ImportedAnnotation]) -> Work | None:
+    """The work whose paragraphs hold most of the longest quotes (at least half of them)."""
+    pieces = sorted(
+        {max(annotation.exact.split("\n"), key=len).strip() for annotation in annotations},
+        key=len,
+        reverse=True,
+    )
+    quotes = [piece for piece in pieces if len(piece) >= SHORTEST_QUOTE][:QUOTES_TO_LOOK_UP]
+    votes: Counter[int] = Counter()
+    for quote in quotes:
+        votes.update(
+            Paragraph.objects.filter(text__contains=quote, chapter__removed=False)
+            .values_list("chapter__work_id", flat=True)
+            .distinct()
+        )
+    if not votes:
+        return None
+    work_id, found = min(votes.items(), key=lambda item: (-item[1], item[0]))
+    return Work.objects.filter(pk=work_id).first() if found * 2 >= len(quotes) else None
+
+
 def annotations_import(*, user, imported: ImportedFile) -> ImportReport:
     report = ImportReport(problems=list(imported.unreadable))
-    work = find_work(imported.work)
+    work = find_work(imported)
     if work is None:
         author = f" by {imported.work.author}" if imported.work.author else ""
         reason = f"the library has no work “{imported.work.title}”{author}"
@@ -59,20 +93,24 @@ def annotations_import(*, user, imported: ImportedFile) -> ImportReport:
     report.work = work
 
     positions = {a.chapter_position for a in imported.annotations}
-    chapters = {
-        chapter.position: chapter
-        for chapter in work.chapters.filter(position__in=positions).prefetch_related("paragraphs")
-    }
-    texts = {
-        position: chapter_text(chapter, chapter.paragraphs.all())
-        for position, chapter in chapters.items()
-    }
-    existing = set(
-        Annotation.objects.live()
-        .filter(owner=user, chapter__in=chapters.values())
-        .values_list("chapter_id", "start", "end", "exact")
-    )
     with transaction.atomic():
+        # Locked as annotation_create locks them, and the text read after the lock: an update of
+        # the work waits for these annotations, or comes first and is what they are placed on.
+        chapters = {
+            chapter.position: chapter
+            for chapter in Chapter.objects.select_for_update(no_key=True)
+            .filter(work=work, position__in=positions)
+            .order_by("pk")
+        }
+        texts = {
+            position: chapter_text(chapter, chapter.paragraphs.all())
+            for position, chapter in chapters.items()
+        }
+        existing = set(
+            Annotation.objects.live()
+            .filter(owner=user, chapter__in=chapters.values())
+            .values_list("chapter_id", "start", "end", "exact")
+        )
         for annotation in imported.annotations:
             chapter = chapters.get(annotation.chapter_position)
             if chapter is None:

@@ -10,6 +10,67 @@
   const tagPicker = document.getElementById("tag-picker");
   const noteEditor = document.getElementById("note-editor");
   const status = document.getElementById("annotate-status");
+  // The kind of the reader's next new tag, shared by the tag picker and the Edit form.
+  const KIND_KEY = "marginalia.newTagKind";
+
+  // --- The Edit form (in the chapter's list, or a page of its own): the kind of the tags it
+  // creates is chosen as in the tag picker, remembered, and said before saving.
+  function knownTags() {
+    const names = new Set();
+    const list = document.getElementById("reader-tag-names");
+    if (list) for (const option of list.options) names.add(option.value.toLocaleLowerCase());
+    const suggestions = document.getElementById("tag-suggestions");
+    const characters = new Set();
+    if (suggestions) {
+      for (const tag of JSON.parse(suggestions.textContent)) {
+        (tag.character ? characters : names).add(tag.name.toLocaleLowerCase());
+      }
+    }
+    return { known: list || suggestions ? names : null, characters };
+  }
+
+  function describeNewTags(form) {
+    const hint = form.querySelector(".new-tags-hint");
+    const kind = form.querySelector("input[name=tag_kind]:checked");
+    const { known, characters } = knownTags();
+    if (!hint || !kind) return;
+    // Without the reader's tags on the page, which names are new cannot be told.
+    if (!known) {
+      hint.textContent = "";
+      return;
+    }
+    const typed = form.elements.tags.value.split(",").map((name) => name.trim()).filter(Boolean);
+    const fresh = typed.filter((name) => !known.has(name.toLocaleLowerCase()));
+    const label = kind.closest("label").textContent.trim();
+    hint.textContent = fresh
+      .map((name) => {
+        const as = characters.has(name.toLocaleLowerCase()) ? "Character" : label;
+        return `New tag “${name}”: ${as}.`;
+      })
+      .join(" ");
+  }
+
+  function prepareEditForms(root) {
+    for (const fieldset of root.querySelectorAll("[data-new-tag-kind]")) {
+      const remembered = fieldset.querySelector(
+        `input[name=tag_kind][value="${CSS.escape(localStorage.getItem(KIND_KEY) || "")}"]`,
+      );
+      if (remembered) remembered.checked = true;
+      describeNewTags(fieldset.form);
+    }
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.name === "tags" && event.target.form) describeNewTags(event.target.form);
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target.name !== "tag_kind") return;
+    localStorage.setItem(KIND_KEY, event.target.value);
+    describeNewTags(event.target.form);
+  });
+  document.body.addEventListener("htmx:load", (event) => prepareEditForms(event.detail.elt));
+  prepareEditForms(document);
+
   if (!toolbar) return;
 
   const tagInput = document.getElementById("tag-input");
@@ -158,7 +219,6 @@
   // A new tag's kind is the reader's choice, shown in the "Create" option before Enter, and
   // remembered for the next new tag.
   let activeOption = 0;
-  const KIND_KEY = "marginalia.newTagKind";
   const kindChoice = () => tagPicker.querySelector("input[name=new-tag-kind]:checked");
   const kindLabel = () => kindChoice().closest("label").textContent.trim().toLocaleLowerCase();
 

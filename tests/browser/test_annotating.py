@@ -110,7 +110,7 @@ def test_tag_with_a_new_character_then_pick_it_again(page, seed_work):
     picker = page.get_by_role("dialog", name="Tag the passage")
     expect(picker).to_be_visible()
     # Names found in the text come first, before the reader has any tag.
-    expect(picker.get_by_role("option").first).to_contain_text("Clarke")
+    expect(picker.get_by_role("option").first).to_contain_text("Lexa")
     page.keyboard.type("Wanheda")
     picker.get_by_label("Character").check()
     page.get_by_label("Type to find or create a tag, Enter to pick").press("Enter")

@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 import zipfile
 
@@ -75,3 +76,12 @@ def test_another_readers_private_annotation_is_not_in_the_epub(story, reader):
     assert "bob's secret" not in text
     assert "bobtag" not in text
     assert "bob shares this" in text
+
+
+def test_epub_note_references_follow_their_highlights(story, reader):
+    text = epub_text(export(story.work, reader, "epub"))
+
+    # "Lexa smiled" is followed by " at Clarke." in its paragraph: the reference sits between.
+    assert re.search(
+        r'Lexa smiled</mark><sup class="refs"><a class="noteref"[^>]*>\d+</a></sup> at', text
+    )

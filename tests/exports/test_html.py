@@ -1,8 +1,11 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
 
+from annotations.exports.html import insert_after_text
 from annotations.models import Annotation
+from tests.exports.conftest import annotate_words
 from tests.exports.helpers import epub_text, export
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +105,35 @@ def test_highlights_no_longer_in_the_text_are_listed_not_marked(story, reader):
     assert "[^6]: > Lexa frowned" in markdown
     assert "No longer in the text of this chapter" in epub
     assert "<q>Lexa frowned</q>" in epub
+
+
+def test_a_note_number_stands_where_its_highlight_ends_not_at_the_paragraphs_end(story, reader):
+    story.mine[0].delete()  # the rest of the first paragraph is then marked by one highlight
+    html = export(story.work, reader, "html")
+
+    # "stormy night; Lexa" ends before "waited." in the paragraph "…night; Lexa waited.".
+    paragraph = re.search(r'<p id="c1-p1">(.*?)</p>', html).group(1)
+    assert re.search(
+        r'Lexa(</mark>)+<sup class="refs"><a href="#note-\d+"[^>]*>\d+</a></sup>', paragraph
+    )
+    assert not paragraph.endswith("</sup>")
+
+
+def test_a_plain_highlight_is_listed_by_its_words(story, reader):
+    annotate_words(reader, story.second, "Morning came")
+    page = Page(export(story.work, reader, "html"))
+
+    plain = [text for text in page.text if "Morning came" in text]
+    # Once in the text, once beside its number.
+    assert len(plain) == 2
+    # No entry is a bare number and arrow: each has words, tags or a note.
+    html = export(story.work, reader, "html")
+    assert not re.search(r'<li id="note-\d+" value="\d+"><span class="swatch[^>]*></span> <a', html)
+
+
+def test_insert_after_text_puts_each_insert_after_the_closing_tags():
+    html = "ab<mark>cd &amp; e</mark> fg"
+
+    assert insert_after_text(html, {2: "[2]", 6: "[6]", 8: "[8]", 11: "[11]"}) == (
+        "ab[2]<mark>cd &amp;[6] e</mark>[8] fg[11]"
+    )

@@ -2,6 +2,8 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.exports.collect import ExportScope, collect_export
@@ -106,6 +108,8 @@ def test_moved_words_are_found_by_their_quote(story, reader):
 def test_a_work_not_in_the_library_reports_every_annotation(story, reader):
     document = json.loads(exported(story.work, reader))
     document["marginalia:work"].update(contentHash="0" * 64, title="Another Story")
+    for number, item in enumerate(document["first"]["items"]):
+        item["target"]["selector"][0]["exact"] = f"words of another story, number {number}"
 
     report = annotations_import(user=reader, imported=read_web_annotation(json.dumps(document)))
 
@@ -156,3 +160,26 @@ def test_import_page_says_what_is_wrong_with_a_bad_file(reader_client):
 
     assert page.status_code == 400
     assert "This is not a JSON file" in page.content.decode()
+
+
+def test_the_chapter_text_is_read_under_the_chapters_lock(story, reader):
+    # As annotation_create does: an update of the work cannot slip between reading the text and
+    # placing the annotations on it.
+    data = exported(story.work, reader)
+    Annotation.objects.filter(owner=reader).delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        annotations_import(user=reader, imported=read_web_annotation(data))
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    # Pytest's test transaction makes the import's atomic block a savepoint.
+    begin = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    chapters = next(i for i, sql in enumerate(statements) if 'FROM "fics_chapter"' in sql)
+    paragraphs = next(
+        i
+        for i, sql in enumerate(statements)
+        if 'FROM "fics_paragraph" WHERE "fics_paragraph"."chapter_id"' in sql
+    )
+    assert begin < chapters < paragraphs
+    if connection.vendor == "postgresql":
+        assert "FOR NO KEY UPDATE" in statements[chapters]
