@@ -83,7 +83,7 @@ def test_shared_annotation_is_read_only_for_other_readers(client, reader, others
     assert client.get(reverse("annotation", args=[others_shared.pk])).status_code == 302
 
 
-def test_shared_annotations_hide_by_showing_only_mine(client, reader, others_shared, others_private):
+def test_shared_annotations_hide_when_showing_mine(client, reader, others_shared, others_private):
     client.force_login(reader)
     url = others_shared.chapter.get_absolute_url()
     work = others_shared.chapter.work_id
