@@ -4,12 +4,17 @@ on the list entry, threads loaded on demand, and the queries they cost."""
 import json
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import thread_services
 from annotations.exports.collect import ExportScope
+from annotations.exports.forms import ExportForm
 from annotations.models import Reply
 from groups import services as group_services
+from tests.annotations.conftest import annotate
 from tests.exports.helpers import export
 from tests.groups.conftest import client_of
 
@@ -81,8 +86,6 @@ def test_a_deleted_reply_with_answers_leaves_deleted_in_place(reader, other_read
 
 
 def test_a_shared_annotation_can_be_answered_by_anyone_who_sees_it(outsider, other_reader, chapter):
-    from tests.annotations.conftest import annotate
-
     shared = annotate(other_reader, chapter, start=55, end=70, note="for all", shared=True)
     response = client_of(outsider).post(reverse("reply_create", args=[shared.pk]), {"text": "hi"})
     assert response.status_code == 302
@@ -100,10 +103,6 @@ def test_the_thread_and_the_page_cost_the_same_queries_however_many_replies_and_
     alice.get(reverse("library"))  # the CSRF cookie, as any visit gives
 
     def queries(url, **headers) -> int:
-        from django.core.cache import cache
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
             assert alice.get(url, headers=headers).status_code == 200
@@ -150,8 +149,6 @@ def test_exports_carry_replies_as_replying_annotations(reader, other_reader, gro
 
 
 def test_the_export_form_always_puts_replies_in_json(reader, group_note):
-    from annotations.exports.forms import ExportForm
-
     reply(group_note, reader, "alice answers")
     form = ExportForm(
         {"scope": "work", "format": "json", "include_shared": "on"},
