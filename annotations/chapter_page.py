@@ -31,6 +31,7 @@ from annotations.reading import (
     redrawn_blocks,
 )
 from fics.models import Chapter
+from groups.models import ReadingGroup
 
 TEMPLATE = "chapter.html"
 
@@ -154,7 +155,8 @@ def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
         "colours": Colour.choices,
         "tag_kinds": Tag.Kind.choices,
         "tag_suggestions": tag_suggestions(chapter.work, reading.reader_tags),
-        "reader_groups": reading.reader_groups,
+        # The groups the reader may choose to show, and write for.
+        "reader_groups": list(ReadingGroup.objects.filter(memberships__user=reading.state.reader)),
     }
 
 

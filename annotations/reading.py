@@ -14,7 +14,7 @@ from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
 from fics.models import Chapter, Work
-from groups.models import Membership, ReadingGroup
+from groups.models import Membership
 
 COLOUR_BY_TAG = "colour_by_tag"
 # The session's record of whose annotations each work's pages show: work id → view.
@@ -179,8 +179,6 @@ class AnnotatedChapter:
     orphans: list[Annotation]
     hidden_count: int
     reader_tags: list[Tag]
-    # The groups the reader may choose to show, and write for.
-    reader_groups: list[ReadingGroup]
     state: ReadingState
 
 
@@ -205,7 +203,6 @@ def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter
         orphans=orphans,
         hidden_count=len(visible) - len(shown),
         reader_tags=list(Tag.objects.filter(owner=state.reader)),
-        reader_groups=list(ReadingGroup.objects.filter(memberships__user=state.reader)),
         state=state,
     )
 
