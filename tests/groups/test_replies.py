@@ -12,6 +12,7 @@ from django.urls import reverse
 from annotations import thread_services
 from annotations.exports.collect import ExportScope
 from annotations.exports.forms import ExportForm
+from annotations.exports.web_annotation import read_web_annotation
 from annotations.models import Reply
 from groups import services as group_services
 from tests.annotations.conftest import annotate
@@ -156,3 +157,14 @@ def test_the_export_form_always_puts_replies_in_json(reader, group_note):
     )
     assert form.is_valid(), form.errors
     assert form.export_scope() == ExportScope(include_shared=True, include_replies=True)
+
+
+def test_importing_a_json_export_leaves_the_replies_out(reader, other_reader, group_note):
+    reply(group_note, reader, "alice answers")
+    work = group_note.chapter.work
+    data = export(work, other_reader, "json", include_shared=True, include_replies=True)
+
+    imported = read_web_annotation(data)
+
+    assert [a.note for a in imported.annotations] == ["club secret"]
+    assert imported.unreadable == ()
