@@ -1,10 +1,12 @@
 """Reply threads: answering any annotation one sees, editing and deleting one's own, the count
 on the list entry, threads loaded on demand, and the queries they cost."""
 
+import io
 import json
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -168,3 +170,18 @@ def test_importing_a_json_export_leaves_the_replies_out(reader, other_reader, gr
 
     assert [a.note for a in imported.annotations] == ["club secret"]
     assert imported.unreadable == ()
+
+
+def test_the_command_line_export_carries_replies_when_asked(reader, other_reader, group_note):
+    reply(group_note, reader, "alice answers")
+    args = ["export_annotations", "--work", group_note.chapter.work_id, "--user", "bob"]
+    args += ["--include-shared"]
+
+    def run(*more) -> str:
+        out = io.StringIO()
+        call_command(*args, *more, stdout=out)
+        return out.getvalue()
+
+    assert "alice answers" not in run("--format", "md")
+    assert "alice answers" in run("--format", "md", "--include-replies")
+    assert '"motivation": "replying"' in run("--format", "json")
