@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from annotations.anchoring import Span
 from annotations.chapter_layout import AFTER, BEFORE, STORY
 from annotations.chapter_source import TIMEOUT, block_html, cache_key, chapter_source
-from annotations.models import Annotation, Colour, Tag
+from annotations.models import Annotation, Colour, Reply, Tag
 from annotations.reading import (
     AnnotatedChapter,
     ReadingState,
@@ -31,14 +31,17 @@ from annotations.reading import (
     redrawn_blocks,
 )
 from fics.models import Chapter
+from groups.models import ReadingGroup
 
 TEMPLATE = "chapter.html"
 
 
 def chapter_page(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     """The chapter page for this reader: the bytes sent before when nothing they show changed."""
-    state = ReadingState.of(request)
+    state = ReadingState.of(request, work_pk)
     version = chapter_version(state, work_pk, position)
+    # The header's badge is drawn from the version, so that the cached bytes match their key.
+    request.groups_news = bool(version[-1])
     # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
     if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
         return _draw(request, state, get_chapter(work_pk, position))
@@ -115,6 +118,8 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
 
 
 def entry_html(request: HttpRequest, annotation: Annotation, oob: bool = False) -> str:
+    if not hasattr(annotation, "reply_count"):
+        annotation.reply_count = Reply.objects.count_seen(annotation, request.user)
     context = {"annotation": annotation, "user": request.user, "oob": oob}
     return render_to_string(f"{TEMPLATE}#annotation-entry", context, request)
 
@@ -150,6 +155,8 @@ def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
         "colours": Colour.choices,
         "tag_kinds": Tag.Kind.choices,
         "tag_suggestions": tag_suggestions(chapter.work, reading.reader_tags),
+        # The groups the reader may choose to show, and write for.
+        "reader_groups": list(ReadingGroup.objects.filter(memberships__user=reading.state.reader)),
     }
 
 
@@ -177,7 +184,7 @@ class Changes:
         self.request = request
         self.chapter = chapter
         self.prefix = prefix
-        self.state = ReadingState.of(request)
+        self.state = ReadingState.of(request, chapter.work_id)
         self.spans: list[Span] = []
         self.fragments: list[str] = []
         self.panel = not prefix

@@ -1,6 +1,7 @@
 from django import forms
 
 from annotations.models import Colour, Tag
+from groups.models import ReadingGroup
 
 
 class FirstErrorMixin:
@@ -19,12 +20,36 @@ class AnnotationForm(FirstErrorMixin, forms.Form):
     colour = forms.ChoiceField(choices=Colour.choices, required=False)
     note = forms.CharField(required=False, strip=False, max_length=20_000, label="Note")
     shared = forms.BooleanField(required=False)
+    # "me", "everyone" or "group:<id>"; without it, `shared` says me or everyone.
+    audience = forms.CharField(required=False, max_length=20, label="Who sees it")
     tags = forms.CharField(required=False, max_length=2000, label="Tags")
     # The kind of the tags this creates; existing tags keep theirs.
     tag_kind = forms.ChoiceField(choices=Tag.Kind.choices, required=False)
 
+    def __init__(self, *args, reader=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader = reader
+
     def clean_tags(self) -> list[str]:
         return split_tag_names(self.cleaned_data["tags"])
+
+    def clean(self):
+        """Turn the audience into `shared` and `group`: a group only if the reader is in it."""
+        data = super().clean()
+        audience = data.get("audience") or ("everyone" if data.get("shared") else "me")
+        data["shared"], data["group"] = audience == "everyone", None
+        if audience.startswith("group:"):
+            group_id = audience.removeprefix("group:")
+            data["group"] = (
+                ReadingGroup.objects.filter(pk=group_id, memberships__user=self.reader).first()
+                if group_id.isdigit()
+                else None
+            )
+            if data["group"] is None:
+                self.add_error("audience", "You are not in that group.")
+        elif audience not in {"me", "everyone"}:
+            self.add_error("audience", "Choose only me, one of your groups or everyone.")
+        return data
 
 
 class SelectionForm(AnnotationForm):
@@ -33,6 +58,20 @@ class SelectionForm(AnnotationForm):
     utf16_start = forms.IntegerField(min_value=0, label="Selection start")
     utf16_end = forms.IntegerField(min_value=0, label="Selection end")
     exact = forms.CharField(strip=False, max_length=200_000, label="Selected text")
+
+
+class ReplyForm(FirstErrorMixin, forms.Form):
+    text = forms.CharField(strip=False, max_length=20_000, label="Reply")
+    in_reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_text(self) -> str:
+        if not self.cleaned_data["text"].strip():
+            raise forms.ValidationError("Write something first.")
+        return self.cleaned_data["text"]
+
+
+class HideForm(FirstErrorMixin, forms.Form):
+    note = forms.CharField(max_length=500, label="Why", help_text="Its author sees this.")
 
 
 class TagForm(FirstErrorMixin, forms.ModelForm):

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from fics.models import Chapter
+from groups.models import Membership, ReadingGroup
 
 
 class Colour(models.TextChoices):
@@ -49,10 +50,39 @@ class AnnotationQuerySet(models.QuerySet):
     def live(self):
         return self.filter(deleted_at__isnull=True)
 
-    def visible_to(self, user, *, include_shared: bool = True):
-        """What this reader may see: their own, plus others' shared ones when wanted."""
+    def visible_to(self, user, *, include_shared: bool = True, group: int | None = None):
+        """What this reader may see: their own, plus others' when wanted (`include_shared`):
+        those shared with everyone and those of the groups the reader is in, or of only
+        `group` when given. One a moderator hid from its group is left to its author.
+
+        The one place this rule is written in Python; annotations.reading.VERSION_SQL is its
+        twin in SQL.
+        """
+        if not user.is_authenticated:
+            return self.none()
         mine = models.Q(owner=user)
-        return self.live().filter(mine | models.Q(shared=True) if include_shared else mine)
+        seen = mine
+        if include_shared:
+            groups = Membership.objects.group_ids_of(user)
+            if group is None:
+                seen |= models.Q(shared=True) | models.Q(group__in=groups)
+            else:
+                seen |= models.Q(group__in=groups.filter(group_id=group))
+        return self.live().filter(seen, mine | models.Q(hidden_at__isnull=True))
+
+    def with_reply_counts(self, user):
+        """Each with `reply_count`: the live replies in its thread this reader sees, counted in
+        a subquery so that the list costs the same queries however many replies there are."""
+        replies = (
+            Reply.objects.live()
+            .seen_in_thread_by(user)
+            .filter(annotation=models.OuterRef("pk"))
+            .order_by()
+            .values("annotation")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(reply_count=Coalesce(models.Subquery(replies), 0))
 
 
 class Annotation(models.Model):
@@ -74,7 +104,19 @@ class Annotation(models.Model):
     note = models.TextField(blank=True, help_text="Markdown, as the reader wrote it.")
     # Rendered and sanitised once at write time; the only note HTML ever marked safe.
     note_html = models.TextField(blank=True)
+    # Who else sees it: everyone on the server (`shared`), one group's members (`group`), or,
+    # with neither, only its owner.
     shared = models.BooleanField(default=False)
+    group = models.ForeignKey(
+        ReadingGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    # Set by a group moderator: the annotation leaves the group's view but stays its author's.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_note = models.CharField(max_length=500, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -89,10 +131,18 @@ class Annotation(models.Model):
     class Meta:
         # By column, not by chapter: ordering by the chapter would join it and its work.
         ordering = ["chapter_id", "start", "end", "pk"]
-        indexes = [models.Index(fields=["chapter", "start"])]
+        indexes = [
+            models.Index(fields=["chapter", "start"]),
+            # A group's recent activity, and whether any of it is new to a member.
+            models.Index(fields=["group", "created"], name="annotation_group_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="annotation_span_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(shared=True, group__isnull=False),
+                name="annotation_one_audience",
             ),
         ]
 
@@ -108,3 +158,63 @@ class Annotation(models.Model):
         ChapterText). One whose words left that place (its chapter was re-imported) is listed
         instead, never drawn on the wrong words."""
         return not self.orphaned and text.text[self.start : self.end] == self.exact
+
+    @property
+    def audience(self) -> str:
+        """The audience as the forms name it: "me", "everyone" or "group:<id>"."""
+        if self.group_id:
+            return f"group:{self.group_id}"
+        return "everyone" if self.shared else "me"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def seen_in_thread_by(self, user):
+        """What a reader sees of a thread they may read: all but the replies a moderator hid,
+        which stay their authors'. Deleted ones stay too: one that was answered keeps its
+        place in the thread, as "deleted"."""
+        return self.filter(models.Q(author=user) | models.Q(hidden_at__isnull=True))
+
+    def visible_to(self, user):
+        """Replies in the threads of the annotations this reader sees: exactly their audience."""
+        annotations = Annotation.objects.visible_to(user).values("pk")
+        return self.seen_in_thread_by(user).filter(annotation__in=annotations)
+
+    def count_seen(self, annotation, user) -> int:
+        return self.live().seen_in_thread_by(user).filter(annotation=annotation).count()
+
+
+class Reply(models.Model):
+    """An answer in the thread under an annotation; seen by exactly those who see the
+    annotation."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The reply this one answers, when not the annotation itself.
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers"
+    )
+    text = models.TextField(help_text="Markdown, as the reader wrote it.")
+    text_html = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_note = models.CharField(max_length=500, blank=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["annotation", "created", "pk"]
+        verbose_name_plural = "replies"
+        indexes = [models.Index(fields=["annotation", "created"], name="reply_thread")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return self.annotation.get_absolute_url()

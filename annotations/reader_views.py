@@ -10,13 +10,16 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations.chapter_page import chapter_page, chapter_text_html, tag_suggestions
 from annotations.models import Colour, Tag
 from annotations.reading import (
+    ALL,
     COLOUR_BY_TAG,
-    HIDE_SHARED,
+    MINE,
+    READING_VIEWS,
     ReadingState,
     annotated_chapter,
 )
 from fics.http import wants_fragment
 from fics.models import Chapter, Work
+from groups.models import ReadingGroup
 
 # How many chapters the entire-work page sends at a time; the next ones load as the reader
 # scrolls towards them (or follows the link at the end without JavaScript).
@@ -43,7 +46,7 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
         work.chapters.select_related("work").filter(position__gte=start)[: CHAPTERS_PER_PART + 1]
     )
     shown, rest = chapters[:CHAPTERS_PER_PART], chapters[CHAPTERS_PER_PART:]
-    state = ReadingState.of(request)
+    state = ReadingState.of(request, work.pk)
     sections = [
         (
             chapter,
@@ -60,10 +63,18 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
         "colours": Colour.choices,
         "tag_kinds": Tag.Kind.choices,
         "tag_suggestions": tag_suggestions(work, list(Tag.objects.filter(owner=request.user))),
+        "reader_groups": ReadingGroup.objects.filter(memberships__user=request.user),
     }
     if wants_fragment(request):
         return render(request, "work_full.html#sections", context)
     return render(request, "work_full.html", context)
+
+
+def _is_view_of(reader, view: str) -> bool:
+    """Whether the reader may choose this view: theirs, everyone's, or one of their groups."""
+    if view in {MINE, ALL}:
+        return True
+    return view.isdigit() and reader.memberships.filter(group=view).exists()
 
 
 def section_prefix(chapter: Chapter) -> str:
@@ -75,8 +86,11 @@ def section_prefix(chapter: Chapter) -> str:
 @login_required
 def reading_preferences(request: HttpRequest) -> HttpResponse:
     toggle = request.POST.get("toggle")
-    if toggle in {HIDE_SHARED, COLOUR_BY_TAG}:
+    if toggle == COLOUR_BY_TAG:
         request.session[toggle] = not request.session.get(toggle, False)
+    work, view = request.POST.get("work", ""), request.POST.get("view", "")
+    if work.isdigit() and _is_view_of(request.user, view):
+        request.session[READING_VIEWS] = {**request.session.get(READING_VIEWS, {}), work: view}
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, {request.get_host()}, request.is_secure()

@@ -11,11 +11,15 @@ from django.http import Http404, HttpRequest
 
 from annotations.anchoring import Highlight, Span
 from annotations.chapter_source import ChapterSource, chapter_source
+from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
 from fics.models import Chapter, Work
+from groups.models import Membership
 
-HIDE_SHARED = "hide_shared"
 COLOUR_BY_TAG = "colour_by_tag"
+# The session's record of whose annotations each work's pages show: work id → view.
+READING_VIEWS = "reading_views"
+MINE, ALL = "own", "all"
 
 
 @dataclass(frozen=True)
@@ -59,24 +63,37 @@ class ReadingState:
     """Who reads, and how they asked to see the highlights."""
 
     reader: object
-    hide_shared: bool = False
+    # Whose annotations the page shows: "own", "all" (everyone I can see) or a group's id
+    # (mine and that group's); remembered per work (READING_VIEWS).
+    view: str = ALL
     colour_by_tag: bool = False
     filter: HighlightFilter = HighlightFilter()
 
     @classmethod
-    def of(cls, request: HttpRequest) -> "ReadingState":
+    def of(cls, request: HttpRequest, work_pk: int | None = None) -> "ReadingState":
+        views = request.session.get(READING_VIEWS, {})
         return cls(
             reader=request.user,
-            hide_shared=bool(request.session.get(HIDE_SHARED)),
+            view=views.get(str(work_pk), ALL) if work_pk is not None else ALL,
             colour_by_tag=bool(request.session.get(COLOUR_BY_TAG)),
             filter=HighlightFilter.from_query(request.GET),
         )
 
+    @property
+    def hide_shared(self) -> bool:
+        return self.view == MINE
+
+    @property
+    def view_group(self) -> int | None:
+        return int(self.view) if self.view.isdigit() else None
+
     def cache_key(self) -> tuple:
-        return (self.reader.pk, self.hide_shared, self.colour_by_tag, self.filter)
+        return (self.reader.pk, self.view, self.colour_by_tag, self.filter)
 
     def visible_annotations(self):
-        return Annotation.objects.visible_to(self.reader, include_shared=not self.hide_shared)
+        return Annotation.objects.visible_to(
+            self.reader, include_shared=not self.hide_shared, group=self.view_group
+        )
 
     def visible(self, chapter: Chapter):
         return self.visible_annotations().filter(chapter=chapter)
@@ -98,16 +115,24 @@ class ReadingState:
 
 # Written out because it runs on every chapter page, cached or not: building the same lookups
 # with the ORM cost more than everything else a cached page does.
+# The SQL twin of Annotation.objects.visible_to, over the annotations `a`.
+VISIBLE_SQL = f"""a.deleted_at IS NULL
+           AND (a.owner_id = %(reader)s OR (%(others)s AND a.hidden_at IS NULL
+             AND ((%(everyone)s AND a.shared) OR a.group_id IN (
+               SELECT m.group_id FROM {Membership._meta.db_table} AS m
+               WHERE m.user_id = %(reader)s AND (%(group)s = 0 OR m.group_id = %(group)s)))))"""
+
 VERSION_SQL = f"""
     SELECT chapter.id, work.content_hash, work.updated,
         (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
-         WHERE a.chapter_id = chapter.id AND a.deleted_at IS NULL
-           AND (a.owner_id = %(reader)s OR (%(shared)s AND a.shared))),
+         WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
         (SELECT MAX(a.modified) FROM {Annotation._meta.db_table} AS a
-         WHERE a.chapter_id = chapter.id AND a.deleted_at IS NULL
-           AND (a.owner_id = %(reader)s OR (%(shared)s AND a.shared))),
+         WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
         (SELECT COUNT(*) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
-        (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s)
+        (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
+        (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
+        (SELECT MAX(id) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
+        {NEWS_SQL}
     FROM {Chapter._meta.db_table} AS chapter
     JOIN {Work._meta.db_table} AS work ON work.id = chapter.work_id
     WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s
@@ -121,12 +146,19 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
 
     Every change to an annotation, deleting and restoring included, and every change to a tag
     shown on it (services), raises its `modified` to the newest time; one leaving the reader's
-    view lowers the count. Likewise for the reader's own tags, which the filters and the tag
-    picker list. Http404 when there is no such chapter.
+    view lowers the count; a reply, or a moderator hiding one, raises its annotation's
+    `modified` too (the list entry shows the thread's count). Likewise for the reader's own
+    tags, which the filters and the tag picker list. The reader's groups (their count and the
+    newest membership: every join makes a newer one) change the view choices and what the page
+    may show; the last column says whether anything in them is new to the reader, which the
+    site header shows (annotations.group_activity.NEWS_SQL). Http404 when there is no such
+    chapter.
     """
     params = {
         "reader": state.reader.pk,
-        "shared": not state.hide_shared,
+        "others": not state.hide_shared,
+        "everyone": state.view_group is None,
+        "group": state.view_group or 0,
         "work": work_pk,
         "position": position,
     }
@@ -152,7 +184,12 @@ class AnnotatedChapter:
 
 def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter:
     source = chapter_source(chapter)
-    visible = list(state.visible(chapter).select_related("owner").prefetch_related("tags"))
+    visible = list(
+        state.visible(chapter)
+        .with_reply_counts(state.reader)
+        .select_related("owner", "group")
+        .prefetch_related("tags")
+    )
     shown = visible
     if state.filter:
         kept = set(state.shown(chapter).values_list("pk", flat=True))

@@ -12,6 +12,7 @@ from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
 from fics.models import Chapter, Work
+from groups.models import ReadingGroup
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
@@ -38,6 +39,7 @@ def annotation_create(
     tag_names: Sequence[str] = (),
     tag_kind: str | None = None,
     shared: bool = False,
+    group: ReadingGroup | None = None,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
 
@@ -78,6 +80,7 @@ def annotation_create(
             note=note,
             tags=tags,
             shared=shared,
+            group=group,
         )
 
 
@@ -91,6 +94,7 @@ def annotation_place(
     note: str,
     tags: Sequence[Tag],
     shared: bool = False,
+    group: ReadingGroup | None = None,
 ) -> Annotation:
     """Save an annotation on a span already anchored in the chapter's current text."""
     quote = text.quote(span)
@@ -106,7 +110,8 @@ def annotation_place(
         colour=colour if colour in Colour.values else Colour.YELLOW,
         note=note,
         note_html=render_note(note),
-        shared=shared,
+        shared=shared and group is None,
+        group=group,
     )
     if tags:
         annotation.tags.set(tags)
@@ -148,13 +153,17 @@ def annotation_update(
     shared: bool,
     tag_names: Sequence[str],
     tag_kind: str | None = None,
+    group: ReadingGroup | None = None,
 ) -> Annotation:
     with transaction.atomic():
         annotation.colour = colour if colour in Colour.values else annotation.colour
         annotation.note = note
         annotation.note_html = render_note(note)
-        annotation.shared = shared
-        annotation.save(update_fields=["colour", "note", "note_html", "shared", "modified"])
+        annotation.shared = shared and group is None
+        annotation.group = group
+        annotation.save(
+            update_fields=["colour", "note", "note_html", "shared", "group", "modified"]
+        )
         characters = annotation.chapter.work.picker_characters
         # The reader's kind is for new tags that are not one of the work's characters.
         folded = {name.casefold() for name in characters}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import reader_views, tag_views, views
+from annotations import reader_views, tag_views, thread_views, views
 
 urlpatterns = [
     path("works/<int:pk>/read/", reader_views.work_full, name="work_full"),
@@ -20,6 +20,12 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
     path("annotations/<int:pk>/reattach/", views.annotation_reattach, name="annotation_reattach"),
+    path("annotations/<int:pk>/thread/", thread_views.annotation_thread, name="annotation_thread"),
+    path("annotations/<int:pk>/replies/", thread_views.reply_create, name="reply_create"),
+    path("annotations/<int:pk>/hide/", thread_views.annotation_hide, name="annotation_hide"),
+    path("replies/<int:pk>/edit/", thread_views.reply_update, name="reply_update"),
+    path("replies/<int:pk>/delete/", thread_views.reply_delete, name="reply_delete"),
+    path("replies/<int:pk>/hide/", thread_views.reply_hide, name="reply_hide"),
     path("tags/", tag_views.tag_list, name="tags"),
     path("tags/<int:pk>/", tag_views.tag_detail, name="tag"),
     path("tags/<int:pk>/edit/", tag_views.tag_edit, name="tag_edit"),

@@ -18,6 +18,7 @@ from annotations.chapter_page import Changes, get_chapter
 from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import Annotation, Colour, Tag
 from fics.http import wants_fragment
+from groups.models import ReadingGroup
 
 # Ids on the entire-work page carry their chapter ("c12-p3"); the chapter page's carry none.
 PAGE_PREFIX = re.compile(r"(c\d{1,6}-)?")
@@ -43,7 +44,7 @@ def _changes(request: HttpRequest, annotation: Annotation) -> Changes:
 @login_required
 def annotation_create(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     chapter = get_chapter(work_pk, position)
-    form = SelectionForm(request.POST)
+    form = SelectionForm(request.POST, reader=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())
     data = form.cleaned_data
@@ -59,6 +60,7 @@ def annotation_create(request: HttpRequest, work_pk: int, position: int) -> Http
             tag_names=data["tags"],
             tag_kind=data["tag_kind"] or None,
             shared=data["shared"],
+            group=data["group"],
         )
     except AnchorError as error:
         return HttpResponseBadRequest(str(error))
@@ -87,9 +89,10 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             "annotation": annotation,
             "colours": Colour.choices,
             "tag_kinds": Tag.Kind.choices,
+            "reader_groups": ReadingGroup.objects.filter(memberships__user=request.user),
         }
         return render(request, template, context)
-    form = AnnotationForm(request.POST)
+    form = AnnotationForm(request.POST, reader=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())
     services.annotation_update(
@@ -97,6 +100,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         colour=form.cleaned_data["colour"] or annotation.colour,
         note=form.cleaned_data["note"],
         shared=form.cleaned_data["shared"],
+        group=form.cleaned_data["group"],
         tag_names=form.cleaned_data["tags"],
         tag_kind=form.cleaned_data["tag_kind"] or None,
     )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # worker died, and prunes old results), which wraps the library's.
     "fics",
     "django_tasks_db",
+    "groups",
     "annotations",
 ]
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "annotations.context_processors.groups_news",
             ],
         },
     },

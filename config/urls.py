@@ -38,6 +38,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
     path("", include("fics.urls")),
+    path("", include("groups.urls")),
     path("", include("annotations.urls")),
     path("", include("annotations.exports.urls")),
 ]

@@ -30,6 +30,15 @@ def test_the_core_imports_nothing_of_the_apps_built_on_it():
     assert offenders == []
 
 
+def test_groups_know_nothing_of_annotations_or_works():
+    """Annotations name their group; the group pages show them through a template tag."""
+    offenders = [
+        path for path in modules("groups") if top_level_imports(path) & {"annotations", "fics"}
+    ]
+    offenders += [path for path in modules("fics") if "groups" in top_level_imports(path)]
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
     "target", ["fics/parser", "annotations/anchoring.py", "annotations/reanchoring.py"]
 )

@@ -1,11 +1,11 @@
 """The database read for an export: a work's chapters and the reader's annotations, as records.
 
 Four queries whatever the number of chapters or annotations: chapters, their paragraphs,
-annotations (with their owners), and the annotations' tags.
+annotations (with their owners), and the annotations' tags; a fifth for the replies when asked.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from django.db.models import Prefetch
@@ -13,8 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.chapter_layout import blocks_text, chapter_blocks
-from annotations.exports.records import AnnotationRecord, ChapterRecord, TagRecord, WorkRecord
-from annotations.models import Annotation, Tag
+from annotations.exports.records import (
+    AnnotationRecord,
+    ChapterRecord,
+    ReplyRecord,
+    TagRecord,
+    WorkRecord,
+)
+from annotations.models import Annotation, Reply, Tag
 from fics.models import Chapter, Paragraph, Work
 
 
@@ -30,6 +36,7 @@ class ExportScope:
 
     chapter: int | None = None
     include_shared: bool = False
+    include_replies: bool = False
     tag: str = ""
     kind: str = ""
     colour: str = ""
@@ -95,6 +102,7 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
     by_chapter: dict[int, list[Annotation]] = defaultdict(list)
     for annotation in annotations:
         by_chapter[annotation.chapter_id].append(annotation)
+    threads = _threads(reader, annotations) if scope.include_replies else {}
 
     def address(path: str, urn: str) -> str:
         return f"{base_url.rstrip('/')}{path}" if base_url else urn
@@ -117,6 +125,7 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
                 reader,
                 address,
                 work_urn(work),
+                threads,
             )
             for chapter in chapters
         ),
@@ -128,16 +137,50 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
     )
 
 
+def _threads(reader, annotations) -> dict[int, tuple[ReplyRecord, ...]]:
+    """Annotation id → the live replies the reader sees in its thread: one query."""
+    replies = (
+        Reply.objects.live()
+        .seen_in_thread_by(reader)
+        .filter(annotation__in=[a.pk for a in annotations])
+        .select_related("author")
+    )
+    threads: dict[int, list[ReplyRecord]] = defaultdict(list)
+    for reply in replies:
+        url = reverse("annotation_thread", args=[reply.annotation_id]) + f"#reply-{reply.pk}"
+        threads[reply.annotation_id].append(
+            ReplyRecord(
+                reply.pk,
+                reply.author.get_username(),
+                reply.text,
+                reply.text_html,
+                reply.created,
+                url,
+            )
+        )
+    return {pk: tuple(thread) for pk, thread in threads.items()}
+
+
 def _chapter_record(
-    chapter: Chapter, paragraphs: list[ParagraphRow], annotations, reader, address, urn: str
+    chapter: Chapter,
+    paragraphs: list[ParagraphRow],
+    annotations,
+    reader,
+    address,
+    urn: str,
+    threads: dict[int, tuple[ReplyRecord, ...]],
 ) -> ChapterRecord:
     blocks = chapter_blocks(chapter, paragraphs)
     text = blocks_text(blocks)
     placed = [
-        _annotation_record(a, reader, address, urn) for a in annotations if a.is_in_place(text)
+        _annotation_record(a, reader, address, urn, threads)
+        for a in annotations
+        if a.is_in_place(text)
     ]
     orphans = [
-        _annotation_record(a, reader, address, urn) for a in annotations if not a.is_in_place(text)
+        _annotation_record(a, reader, address, urn, threads)
+        for a in annotations
+        if not a.is_in_place(text)
     ]
     return ChapterRecord(
         position=chapter.position,
@@ -152,7 +195,9 @@ def _chapter_record(
     )
 
 
-def _annotation_record(annotation: Annotation, reader, address, urn: str) -> AnnotationRecord:
+def _annotation_record(
+    annotation: Annotation, reader, address, urn: str, threads: dict
+) -> AnnotationRecord:
     return AnnotationRecord(
         id=annotation.pk,
         start=annotation.start,
@@ -171,5 +216,9 @@ def _annotation_record(annotation: Annotation, reader, address, urn: str) -> Ann
         modified=annotation.modified,
         url=address(
             reverse("annotation", args=[annotation.pk]), f"{urn}:annotation:{annotation.pk}"
+        ),
+        replies=tuple(
+            replace(reply, url=address(reply.url, f"{urn}:reply:{reply.id}"))
+            for reply in threads.get(annotation.pk, ())
         ),
     )

@@ -25,7 +25,10 @@ class ExportForm(forms.Form):
         initial="md",
     )
     include_shared = forms.BooleanField(
-        required=False, label="Include the annotations other readers share"
+        required=False, label="Include what others share with you (with everyone, or your groups)"
+    )
+    include_replies = forms.BooleanField(
+        required=False, label="Include the replies under each annotation (always in JSON)"
     )
     tag = forms.CharField(required=False, max_length=80, label="Only with the tag")
     kind = forms.ChoiceField(
@@ -50,6 +53,7 @@ class ExportForm(forms.Form):
         return ExportScope(
             chapter=data["chapter"] if data["scope"] == ONE_CHAPTER else None,
             include_shared=data["include_shared"],
+            include_replies=data["include_replies"] or data["format"] == "json",
             tag=" ".join(data["tag"].split()),
             kind=data["kind"],
             colour=data["colour"],

@@ -228,6 +228,13 @@ def _note_item(annotation: AnnotationRecord, number: int, *, quote: bool = False
         parts.append(f' <span class="muted">shared by {escape(annotation.creator)}</span>')
     if annotation.note_html:
         parts.append(f'<div class="note">{annotation.note_html}</div>')
+    if annotation.replies:
+        replies = "".join(
+            f'<li><span class="muted">{escape(reply.creator)} replied</span>'
+            f'<div class="note">{reply.text_html}</div></li>'
+            for reply in annotation.replies
+        )
+        parts.append(f'<ol class="replies">{replies}</ol>')
     parts.append(f"{back}</li>")
     return "".join(parts)
 

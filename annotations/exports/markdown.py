@@ -166,6 +166,10 @@ def _footnote(annotation: AnnotationRecord, number: int) -> str:
     if annotation.note.strip():
         # Inside a code span `&lt;` shows as written: a small price for not parsing the note.
         body.append(_HTML_START.sub("&lt;", annotation.note.strip()))
+    body.extend(
+        f"**{escape(reply.creator)} replied:** " + _HTML_START.sub("&lt;", reply.text.strip())
+        for reply in annotation.replies
+    )
     lines = "\n\n".join(body).split("\n")
     # Continuation lines indented four spaces stay inside the footnote.
     indented = [lines[0]] + [f"    {line}" if line.strip() else "" for line in lines[1:]]

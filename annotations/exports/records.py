@@ -21,6 +21,17 @@ class TagRecord:
 
 
 @dataclass(frozen=True)
+class ReplyRecord:
+    id: int
+    creator: str
+    text: str
+    # Sanitised by annotations.note_html.render_note when the reply was saved: safe to embed.
+    text_html: str
+    created: datetime
+    url: str
+
+
+@dataclass(frozen=True)
 class AnnotationRecord:
     id: int
     start: int
@@ -39,6 +50,8 @@ class AnnotationRecord:
     created: datetime
     modified: datetime
     url: str = ""
+    # Its thread, oldest first, when the reader asked for replies.
+    replies: tuple[ReplyRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ download, or `export_annotations --base-url`); otherwise `urn:marginalia:work:{c
 hash}:chapter:{N}`, which names the same story wherever it was imported.
 
 Tags are `tagging` bodies, the note a `commenting` body in `text/markdown` as the reader wrote it.
+Replies follow their annotation as annotations with the motivation `replying` whose `target` is
+the annotation's id (as Hypothesis exports them); importing leaves them out.
 What the model has no term for is in the `marginalia:` namespace: the highlight colour, a tag's
 kind and colour, and the work and chapter identity that importing needs to re-attach
 annotations.
@@ -21,7 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from annotations.exports.records import AnnotationRecord, ChapterRecord, WorkRecord
+from annotations.exports.records import AnnotationRecord, ChapterRecord, ReplyRecord, WorkRecord
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://marginalia.invalid/ns#"
@@ -31,9 +33,13 @@ MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 def export_web_annotation(work: WorkRecord) -> str:
     items = [
-        _annotation(annotation, chapter)
+        item
         for chapter in work.chapters
         for annotation in chapter.all_annotations
+        for item in (
+            _annotation(annotation, chapter),
+            *(_reply(reply, annotation) for reply in annotation.replies),
+        )
     ]
     collection_id = f"{work.url}#annotations"
     collection = {
@@ -122,6 +128,19 @@ def _annotation(annotation: AnnotationRecord, chapter: ChapterRecord) -> dict:
     return item
 
 
+def _reply(reply: ReplyRecord, parent: AnnotationRecord) -> dict:
+    """A reply is an annotation of its annotation, as Hypothesis exports them."""
+    return {
+        "id": reply.url,
+        "type": "Annotation",
+        "motivation": "replying",
+        "creator": {"type": "Person", "nickname": reply.creator},
+        "created": _date(reply.created),
+        "body": {"type": "TextualBody", "value": reply.text, "format": "text/markdown"},
+        "target": parent.url,
+    }
+
+
 def _date(moment: datetime) -> str:
     """xsd:dateTime in UTC, as the model asks (`2024-05-01T12:00:00Z`)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -207,6 +226,8 @@ def read_web_annotation(data: bytes | str) -> ImportedFile:
 
     annotations, unreadable = [], []
     for number, item in enumerate(items, 1):
+        if isinstance(item, dict) and item.get("motivation") == "replying":
+            continue  # a thread belongs to the readers who wrote it: not imported as notes
         try:
             annotations.append(_read_annotation(number, item))
         except (KeyError, TypeError, ValueError) as error:

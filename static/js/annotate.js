@@ -308,7 +308,8 @@
   function saveNote() {
     const note = noteInput.value;
     noteEditor.close();
-    if (note.trim()) create({ colour: lastColour, note });
+    const audience = document.getElementById("audience-new").value;
+    if (note.trim()) create({ colour: lastColour, note, audience });
   }
 
   noteEditor.querySelector("[data-save-note]").addEventListener("click", saveNote);

@@ -83,14 +83,16 @@ def test_shared_annotation_is_read_only_for_other_readers(client, reader, others
     assert client.get(reverse("annotation", args=[others_shared.pk])).status_code == 302
 
 
-def test_shared_annotations_hide_with_one_toggle(client, reader, others_shared, others_private):
+def test_shared_annotations_hide_when_showing_mine(client, reader, others_shared, others_private):
     client.force_login(reader)
     url = others_shared.chapter.get_absolute_url()
+    work = others_shared.chapter.work_id
     assert "bob&#x27;s secret" not in client.get(url).content.decode()
 
-    client.post(reverse("reading_preferences"), {"toggle": "hide_shared", "next": url})
+    choose = {"work": work, "next": url}
+    client.post(reverse("reading_preferences"), {**choose, "view": "own"})
     hidden = client.get(url).content.decode()
-    client.post(reverse("reading_preferences"), {"toggle": "hide_shared", "next": url})
+    client.post(reverse("reading_preferences"), {**choose, "view": "all"})
     shown = client.get(url).content.decode()
 
     assert "bob shares this" not in hidden

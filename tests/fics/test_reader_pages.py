@@ -130,8 +130,8 @@ def test_chapter_page_query_count_does_not_grow_with_paragraphs(reader_client, p
     with CaptureQueriesContext(connection) as queries:
         assert reader_client.get(url).status_code == 200
     # reader, the chapter's version, chapter with its work, paragraphs, annotations, reader's
-    # tags, contents (the session comes from its cache)
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # tags, reader's groups, contents (the session comes from its cache)
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("chapters", [1, 20])
@@ -143,9 +143,9 @@ def test_entire_work_comes_a_few_chapters_at_a_time(reader_client, chapters):
         body = reader_client.get(url).content.decode()
 
     shown = min(chapters, CHAPTERS_PER_PART)
-    # reader, work, its chapters, reader's tags; then per chapter shown: paragraphs,
-    # annotations, reader's tags (the session comes from its cache)
-    assert len(queries) == 4 + 3 * shown, [q["sql"] for q in queries]
+    # reader, work, its chapters, reader's tags, reader's groups, news in them; then per
+    # chapter shown: paragraphs, annotations, reader's tags (the session comes from its cache)
+    assert len(queries) == 6 + 3 * shown, [q["sql"] for q in queries]
     assert body.count('<section class="full-chapter"') == shown
     assert ('hx-trigger="revealed"' in body) == (chapters > shown)
 

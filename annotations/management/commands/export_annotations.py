@@ -43,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-shared", action="store_true", help="add other readers' shared ones"
         )
+        parser.add_argument(
+            "--include-replies",
+            action="store_true",
+            help="add the replies under each annotation (always in JSON)",
+        )
         parser.add_argument("--tag", default="", help="only annotations with this tag")
         parser.add_argument("--kind", default="", choices=["", *Tag.Kind.values])
         parser.add_argument("--colour", default="", choices=["", *Colour.values])
@@ -66,6 +71,7 @@ class Command(BaseCommand):
         scope = ExportScope(
             chapter=chapter,
             include_shared=options["include_shared"],
+            include_replies=options["include_replies"] or options["format"] == "json",
             tag=" ".join(options["tag"].split()),
             kind=options["kind"],
             colour=options["colour"],
