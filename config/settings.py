@@ -223,6 +223,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("IMPORT_MEMORY_LIMIT_MB", "1024"))
 IMPORT_CPU_LIMIT_SECONDS = int(os.environ.get("IMPORT_CPU_LIMIT_SECONDS", "120"))
+# Works added by address are fetched by FanFicFare (fics.following) with its defaults, then this
+# personal.ini, if given, for per-site options (https://github.com/JimmXinu/FanFicFare/wiki).
+FANFICFARE_INI = os.environ.get("FANFICFARE_INI", "")
 
 # Scripts only from our own origin: no inline script, no eval, nothing from elsewhere.
 SECURE_CSP = {

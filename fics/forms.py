@@ -43,3 +43,18 @@ class UploadForm(forms.Form):
         # An empty file is reported like any other failure, in the results list.
         allow_empty_file=True,
     )
+
+
+class AddressForm(forms.Form):
+    """A story's address, fetched by FanFicFare (fics.following)."""
+
+    address = forms.URLField(
+        label="Story address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="A story on AO3, FanFiction.net or any site FanFicFare supports.",
+    )
+    # The reader's own answer, for this story only: nothing of it is kept once it is fetched.
+    is_adult = forms.BooleanField(
+        label="I am an adult and want adult content where the site asks", required=False
+    )

@@ -70,5 +70,5 @@ def parse_story(data: bytes, filename: str) -> ParsedWork:
         work = _TEXT_READERS[source.format](source.decoded.text, filename)
         work.encoding = source.decoded.encoding
     check_paragraph_count(sum(len(chapter.paragraphs) for chapter in work.chapters))
-    work.source_format = source.format.value
+    work.source_format = work.source_format or source.format.value
     return work

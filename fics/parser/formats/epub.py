@@ -2,7 +2,8 @@
 chapter titles from the navigation (EPUB 2's NCX or EPUB 3's nav document).
 
 Spine documents with no story text of their own are front matter, not chapters: the cover, a
-title page, a table of contents, Project Gutenberg's licence pages.
+title page, a table of contents, Project Gutenberg's licence pages. FanFicFare's title page is
+read for the story's metadata (formats.fanficfare).
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from ..rules.html_tree import (
 )
 from ..rules.language import language_code
 from .epub_archive import EpubArchive, resolve_href
+from .fanficfare import apply_title_page
 
 _CONTAINER = "META-INF/container.xml"
 _PACKAGE_TYPE = "application/oebps-package+xml"
@@ -37,6 +39,7 @@ _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 # Guide (EPUB 2) and landmark (EPUB 3) types that are never a chapter.
 _FRONT_MATTER_TYPES = {"cover", "toc", "title-page", "titlepage", "copyright-page", "colophon"}
 _CONTENTS_LABELS = {"contents", "table of contents", "toc"}
+_FANFICFARE_TITLE_PAGE = "fff_titlepage"
 # A page whose words are nearly all links is a table of contents, whatever it is called.
 _LINK_TEXT_SHARE = 0.8
 # Project Gutenberg's licence header and footer inside its EPUBs.
@@ -61,6 +64,7 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
     package = _read_package(archive)
     titles = _navigation_titles(archive, package)
     chapters: list[ParsedChapter] = []
+    title_page: list[Block] | None = None
     images = paragraphs = 0
     for path in package.spine:
         if path not in archive:
@@ -68,6 +72,9 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         body = _body(parse_xhtml(archive.read(path)))
         blocks = read_blocks(body, skip=_is_boilerplate)
         images += blocks.images
+        if _FANFICFARE_TITLE_PAGE in classes(body):
+            title_page = blocks.blocks
+            continue
         if path in package.front_matter or _is_contents_page(body, titles.get(path, "")):
             continue
         heading, rest = _leading_heading(blocks.blocks)
@@ -83,6 +90,11 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         summary=_description(_first(package, "description")),
         additional_tags=list(dict.fromkeys(package.metadata.get("subject", []))),
     )
+    if title_page is not None:
+        # Its subjects mix every list of the title page: the labels tell them apart.
+        work.additional_tags = []
+        apply_title_page(work, [block.text for block in title_page])
+        work.source_format = "FanFicFare EPUB"
     finish_work(work, filename, language=language_code(_first(package, "language")), images=images)
     return work
 
