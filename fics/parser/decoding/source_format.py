@@ -31,6 +31,7 @@ class SourceFormat(StrEnum):
     FFN_PAGE = "FanFiction.net web page"
     HTML = "HTML"
     EPUB = "EPUB"
+    KINDLE = "Kindle"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def identify_source(data: bytes, filename: str) -> Source:
         if data.startswith(signature):
             raise ParseError(message)
     if data[_MOBI_TYPE] == b"BOOKMOBI":
-        raise ParseError("This is a Kindle book (MOBI/AZW). Convert it to EPUB and import that.")
+        return Source(SourceFormat.KINDLE)
     decoded = decode_story_bytes(data)
     return Source(text_format(decoded.text, filename), decoded)
 

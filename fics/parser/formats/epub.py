@@ -40,6 +40,7 @@ _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 _FRONT_MATTER_TYPES = {"cover", "toc", "title-page", "titlepage", "copyright-page", "colophon"}
 _CONTENTS_LABELS = {"contents", "table of contents", "toc"}
 _FANFICFARE_TITLE_PAGE = "fff_titlepage"
+_HEADINGS = {"h1", "h2", "h3"}
 # A page whose words are nearly all links is a table of contents, whatever it is called.
 _LINK_TEXT_SHARE = 0.8
 # Project Gutenberg's licence header and footer inside its EPUBs.
@@ -72,7 +73,7 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         body = _body(parse_xhtml(archive.read(path)))
         blocks = read_blocks(body, skip=_is_boilerplate)
         images += blocks.images
-        if _FANFICFARE_TITLE_PAGE in classes(body):
+        if _is_fanficfare_title_page(body):
             title_page = blocks.blocks
             continue
         if path in package.front_matter or _is_contents_page(body, titles.get(path, "")):
@@ -209,11 +210,22 @@ def _is_boilerplate(element: etree._Element) -> bool:
     return element.get("id") in _BOILERPLATE_IDS or "pg-boilerplate" in classes(element)
 
 
+def _is_fanficfare_title_page(body: etree._Element) -> bool:
+    """Its EPUB marks the page by its class; in its MOBI, the page's heading links the author."""
+    if _FANFICFARE_TITLE_PAGE in classes(body):
+        return True
+    return any(
+        local_name(link.getparent()) in _HEADINGS
+        for link in find_all(body, "a", css_class="authorlink")
+    )
+
+
 def _is_contents_page(body: etree._Element, title: str) -> bool:
     if title.casefold().strip() in _CONTENTS_LABELS:
         return True
     text = len(plain_text(body))
-    links = sum(len(plain_text(link)) for link in find_all(body, "a"))
+    # Only links count: a named anchor (an older MOBI's) may hold a whole chapter.
+    links = sum(len(plain_text(link)) for link in find_all(body, "a") if link.get("href"))
     return text > 0 and links >= _LINK_TEXT_SHARE * text
 
 

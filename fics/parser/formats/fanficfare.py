@@ -18,6 +18,7 @@ _CONTENTS_LINE = re.compile(r"^[ \t]*TABLE OF CONTENTS[ \t]*$", re.MULTILINE)
 _HEADER_END = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n")
 _END_FILE = re.compile(r"\n\s*End file\.\s*\Z")
 _LABEL = re.compile(r"(?P<label>[A-Z][A-Za-z ]{1,30}): (?P<value>.*)")
+_BARE_LABEL = re.compile(r"[A-Z][A-Za-z ]{1,30}:")
 _BYLINE = re.compile(r"by (?P<author>\S.*)")
 
 _TEXT_FIELDS = {
@@ -78,13 +79,24 @@ def apply_title_page(work: ParsedWork, lines: list[str]) -> None:
     """The lines of FanFicFare's EPUB or HTML title page ("Title by Author", then "Label: value"
     lines, a value's further paragraphs after it) read into the work, which already has its
     title and author. Labels of no field of ours go before the first chapter, as from its TXT."""
-    header = _read_header("\n\n".join(lines))
+    header = _read_header("\n\n".join(_labels_with_values(lines)))
     unknown = []
     for label, value in header.labels:
         if label.casefold() not in _PER_DOWNLOAD and not _apply(work, label.casefold(), value):
             unknown.append(f"{label}: {value}")
     if work.chapters:
         work.chapters[0].notes_before[:0] = unknown
+
+
+def _labels_with_values(lines: list[str]) -> list[str]:
+    """A value set in a block of its own (the summary's <div>) comes back beside its label."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _BARE_LABEL.fullmatch(joined[-1]):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _split_header(text: str) -> tuple[str, str]:
