@@ -29,6 +29,8 @@ from ..rules.html_tree import (
     plain_text,
 )
 from ..rules.language import language_code
+from .ao3_download import parse_ao3_download
+from .ao3_epub import ao3_download_html, is_ao3_book
 from .epub_archive import EpubArchive, resolve_href
 from .fanficfare import apply_title_page
 
@@ -41,6 +43,7 @@ _FRONT_MATTER_TYPES = {"cover", "toc", "title-page", "titlepage", "copyright-pag
 _CONTENTS_LABELS = {"contents", "table of contents", "toc"}
 _FANFICFARE_TITLE_PAGE = "fff_titlepage"
 _HEADINGS = {"h1", "h2", "h3"}
+_AO3_PREFACE_WITHIN = 3
 # A page whose words are nearly all links is a table of contents, whatever it is called.
 _LINK_TEXT_SHARE = 0.8
 # Project Gutenberg's licence header and footer inside its EPUBs.
@@ -64,6 +67,14 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
     archive = EpubArchive(data)
     package = _read_package(archive)
     titles = _navigation_titles(archive, package)
+    spine = [path for path in package.spine if path in archive]
+    # AO3's preface comes first, or after a cover page that Calibre adds.
+    for start, path in enumerate(spine[:_AO3_PREFACE_WITHIN]):
+        if is_ao3_book(_body(parse_xhtml(archive.read(path)))):
+            bodies = [_body(parse_xhtml(archive.read(path))) for path in spine[start:]]
+            work = parse_ao3_download(ao3_download_html(bodies), filename)
+            work.source_format = "AO3 EPUB"
+            return work
     chapters: list[ParsedChapter] = []
     title_page: list[Block] | None = None
     images = paragraphs = 0

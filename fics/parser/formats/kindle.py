@@ -36,6 +36,7 @@ logger.disable("mobi")
 _RECORD_COUNT = slice(76, 78)
 _FIRST_RECORD = slice(78, 82)
 _TEXT_RECORDS = 8
+_MAKERS = {"AO3", "FanFicFare"}
 
 _PAGE_BREAK = re.compile(r"<mbp:pagebreak\s*/?>", re.IGNORECASE)
 # MOBI links point at byte positions, each marked in the text by an anchor of that name.
@@ -70,8 +71,9 @@ def parse_kindle(data: bytes, filename: str) -> ParsedWork:
             kind = "MOBI"
         else:
             raise ParseError("This Kindle book holds no text that could be read.")
-    maker = "FanFicFare " if work.source_format.startswith("FanFicFare") else ""
-    work.source_format = f"{maker}{kind}"
+    # "AO3 EPUB" inside an AZW3 is an "AO3 AZW3"; a plain EPUB inside, a plain "AZW3".
+    maker = work.source_format.split(" ")[0]
+    work.source_format = f"{maker} {kind}" if maker in _MAKERS else kind
     return work
 
 
