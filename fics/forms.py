@@ -37,7 +37,7 @@ class UploadForm(forms.Form):
     stories = MultipleFileField(
         label="Story files",
         help_text=(
-            "Text, Markdown, HTML (AO3, FanFiction.net), EPUB or Kindle (MOBI, AZW3); "
+            "Text, Markdown, HTML (AO3, FanFiction.net), EPUB, Kindle (MOBI, AZW3) or PDF; "
             f"up to {settings.MAX_UPLOAD_MB} MB each."
         ),
         # An empty file is reported like any other failure, in the results list.

@@ -1,4 +1,4 @@
-"""AO3's other downloads (EPUB, AZW3, MOBI, PDF) give the same work as its HTML download. AO3
+"""AO3's other downloads (EPUB, AZW3, PDF) give the same work as its HTML download. AO3
 makes them with Calibre from that HTML; so were these fixtures, from a story written for the
 tests (fixtures/ao3_formats/make_fixtures.sh)."""
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fics.parser import ParsedWork, parse_story
+from fics.parser.formats import pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ao3_formats"
 
@@ -41,10 +42,49 @@ def html_download() -> dict:
 
 @pytest.mark.parametrize(
     ("name", "source_format"),
-    [("lighthouse.epub", "AO3 EPUB"), ("lighthouse.azw3", "AO3 AZW3")],
+    [
+        ("lighthouse.epub", "AO3 EPUB"),
+        ("lighthouse.azw3", "AO3 AZW3"),
+        ("lighthouse.pdf", "AO3 PDF"),
+    ],
 )
 def test_every_download_gives_the_same_work(html_download, name, source_format):
     work = read(name)
 
     assert work.source_format == source_format
     assert as_compared(work) == html_download
+
+
+def printed_page(number: int, *texts: str) -> tuple[float, list]:
+    """A page of 800 points: a running header, the lines given, and its number at the foot."""
+    header = pdf._Line(number, 200, 770, 400, 10, False, "The Lighthouse Keeper's Ledger")
+    body = [
+        pdf._Line(number, 100, 700 - 20 * n, 500, 12, False, text) for n, text in enumerate(texts)
+    ]
+    foot = pdf._Line(number, 300, 30, 310, 10, False, str(number + 1))
+    return 800.0, [header, *body, foot]
+
+
+def test_running_headers_and_page_numbers_are_left_out():
+    pages = [
+        printed_page(0, "The wind came off the sea at dusk, the way it always did in November,"),
+        printed_page(1, "and Maren climbed the steps.", "", "She trimmed the wick."),
+        printed_page(2, "The light turned slowly over the water."),
+    ]
+
+    kept = [line.text for lines in pdf._without_running_lines(pages) for line in lines]
+
+    assert "The Lighthouse Keeper's Ledger" not in kept
+    assert not [text for text in kept if text.isdigit()]
+    assert "She trimmed the wick." in kept
+
+
+def test_any_other_pdf_is_read_as_text_with_its_paragraphs_rebuilt():
+    work = read("harbour.pdf")
+
+    assert work.source_format == "PDF"
+    assert [chapter.title for chapter in work.chapters] == ["Chapter 1", "Chapter 2"]
+    first = [paragraph.text for paragraph in work.chapters[0].paragraphs]
+    assert first[0].startswith("The harbour wall had stood for three hundred years, and in all")
+    assert first[0].endswith("at the northern end, where the water was deepest.")
+    assert first[1] == "Ines asked. She was nine, and she asked everything."
