@@ -1,4 +1,4 @@
-"""AO3's other downloads (EPUB, AZW3, PDF) give the same work as its HTML download. AO3
+"""AO3's other downloads (EPUB, AZW3, MOBI, PDF) give the same work as its HTML download. AO3
 makes them with Calibre from that HTML; so were these fixtures, from a story written for the
 tests (fixtures/ao3_formats/make_fixtures.sh)."""
 
@@ -8,6 +8,7 @@ import pytest
 
 from fics.parser import ParsedWork, parse_story
 from fics.parser.formats import pdf
+from fics.parser.formats.ao3_layout import Line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ao3_formats"
 
@@ -45,6 +46,7 @@ def html_download() -> dict:
     [
         ("lighthouse.epub", "AO3 EPUB"),
         ("lighthouse.azw3", "AO3 AZW3"),
+        ("lighthouse.mobi", "AO3 MOBI"),
         ("lighthouse.pdf", "AO3 PDF"),
     ],
 )
@@ -57,11 +59,9 @@ def test_every_download_gives_the_same_work(html_download, name, source_format):
 
 def printed_page(number: int, *texts: str) -> tuple[float, list]:
     """A page of 800 points: a running header, the lines given, and its number at the foot."""
-    header = pdf._Line(number, 200, 770, 400, 10, False, "The Lighthouse Keeper's Ledger")
-    body = [
-        pdf._Line(number, 100, 700 - 20 * n, 500, 12, False, text) for n, text in enumerate(texts)
-    ]
-    foot = pdf._Line(number, 300, 30, 310, 10, False, str(number + 1))
+    header = Line(number, 200, 770, 400, 10, False, "The Lighthouse Keeper's Ledger")
+    body = [Line(number, 100, 700 - 20 * n, 500, 12, False, text) for n, text in enumerate(texts)]
+    foot = Line(number, 300, 30, 310, 10, False, str(number + 1))
     return 800.0, [header, *body, foot]
 
 

@@ -18,9 +18,13 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from loguru import logger
+from lxml import etree
 
 from ..decoding.bytes_to_text import decode_story_bytes
 from ..model import ParsedWork, ParseError
+from ..rules.html_tree import find_all, local_name, parse_html, plain_text
+from .ao3_download import parse_ao3_download
+from .ao3_layout import AO3_MESSAGE, Line, Paragraph, ao3_html
 from .epub import parse_epub
 
 with warnings.catch_warnings():
@@ -37,6 +41,11 @@ _RECORD_COUNT = slice(76, 78)
 _FIRST_RECORD = slice(78, 82)
 _TEXT_RECORDS = 8
 _MAKERS = {"AO3", "FanFicFare"}
+_AO3_MESSAGE_WITHIN = 3000
+# An older MOBI sets text in with nested blockquotes: each counts as this much indent.
+_INDENT_STEP = 15.0
+_BODY_SIZE = 3
+_LINE_STEP = 20.0
 
 _PAGE_BREAK = re.compile(r"<mbp:pagebreak\s*/?>", re.IGNORECASE)
 # MOBI links point at byte positions, each marked in the text by an anchor of that name.
@@ -67,7 +76,12 @@ def parse_kindle(data: bytes, filename: str) -> ParsedWork:
             # Records may end in a NUL that the unpacker leaves in the text.
             text = decode_story_bytes(document.read_bytes().replace(b"\0", b"")).text
             opf = package.read_text(errors="replace") if package.is_file() else ""
-            work = parse_epub(_as_epub(text, opf), filename)
+            if AO3_MESSAGE in text[:_AO3_MESSAGE_WITHIN]:
+                work = parse_ao3_download(ao3_html(_laid_out(text)), filename)
+                # Named "AO3 MOBI" below, as an AO3 book inside a Kindle one.
+                work.source_format = "AO3"
+            else:
+                work = parse_epub(_as_epub(text, opf), filename)
             kind = "MOBI"
         else:
             raise ParseError("This Kindle book holds no text that could be read.")
@@ -138,3 +152,41 @@ def _as_epub(document: str, opf: str) -> bytes:
         for n, page in enumerate(pages):
             epub.writestr(f"page{n}.html", f"<html><body>{page}</body></html>")
     return output.getvalue()
+
+
+def _laid_out(document: str) -> list[Paragraph]:
+    """An older MOBI's blocks as laid-out paragraphs (formats.ao3_layout): set in by how many
+    blockquotes hold them, sized and bolded by their <font> and <b>, paged at its page breaks."""
+    body = parse_html(document)
+    paragraphs: list[Paragraph] = []
+    page = 0
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = local_name(element)
+        if name == "mbp:pagebreak" or name == "pagebreak":
+            page += 1
+        elif name in ("p", "blockquote") and not _holds_blocks(element):
+            text = " ".join(plain_text(element).split())
+            if text:
+                depth = sum(local_name(a) == "blockquote" for a in element.iterancestors())
+                depth += name == "blockquote"
+                # One line each, far enough apart that no two share a baseline.
+                line = Line(page, depth * _INDENT_STEP, -_LINE_STEP * len(paragraphs), 0.0,
+                            _size(element), _bold(element, text), text)  # fmt: skip
+                paragraphs.append(Paragraph([line]))
+    return paragraphs
+
+
+def _holds_blocks(element: etree._Element) -> bool:
+    return any(local_name(child) in ("p", "blockquote") for child in element.iterdescendants())
+
+
+def _size(element: etree._Element) -> float:
+    sizes = [font.get("size", "") for font in find_all(element, "font")]
+    return float(sizes[0]) if sizes and sizes[0].isdigit() else float(_BODY_SIZE)
+
+
+def _bold(element: etree._Element, text: str) -> bool:
+    bold = " ".join(" ".join(plain_text(b).split()) for b in find_all(element, "b"))
+    return bold == text
