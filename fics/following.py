@@ -149,14 +149,11 @@ def _failures_explained(url: str) -> Iterator[None]:
     except FetchError:
         raise
     except Exception as error:
-        message = _explain(url, error)
-        if message is None:
-            raise
         logger.info("fetching %s failed: %r", url, error)
-        raise FetchError(message) from error
+        raise FetchError(_explain(url, error)) from error
 
 
-def _explain(url: str, error: BaseException) -> str | None:
+def _explain(url: str, error: Exception) -> str:
     if isinstance(error, exceptions.AdultCheckRequired):
         return (
             "the site marks this story for adults: tick “I am an adult and want adult content” "
@@ -174,4 +171,5 @@ def _explain(url: str, error: BaseException) -> str | None:
         return _unknown_site(url, error)
     if isinstance(error, exceptions.FailedToDownload | exceptions.HTTPErrorFFF | OSError):
         return f"the download failed part-way ({error}); nothing was imported"
-    return None
+    # A site that changed its pages trips its adapter in ways of its own.
+    return f"FanFicFare could not read the story ({type(error).__name__}: {error})"

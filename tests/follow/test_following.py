@@ -69,3 +69,12 @@ def test_a_network_failure_half_way_fails_the_whole_fetch(monkeypatch):
     monkeypatch.setattr(adapter_test1.TestSiteAdapter, "getChapterText", fail_on_the_fourth)
     with pytest.raises(FetchError, match="the connection was reset"):
         fetch_story(STORY)
+
+
+def test_a_site_that_trips_its_adapter_gives_a_message_not_a_traceback(monkeypatch):
+    def changed_site(self, url):
+        raise AttributeError("'NoneType' object has no attribute 'find'")
+
+    monkeypatch.setattr(adapter_test1.TestSiteAdapter, "getChapterText", changed_site)
+    with pytest.raises(FetchError, match="FanFicFare could not read the story"):
+        fetch_story(STORY)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fics.parser import ParsedWork, parse_story
+from fics.parser import ParsedWork, ParseError, parse_story
 from fics.parser.formats import pdf
 from fics.parser.formats.ao3_layout import Line
 
@@ -88,3 +88,11 @@ def test_any_other_pdf_is_read_as_text_with_its_paragraphs_rebuilt():
     assert first[0].startswith("The harbour wall had stood for three hundred years, and in all")
     assert first[0].endswith("at the northern end, where the water was deepest.")
     assert first[1] == "Ines asked. She was nine, and she asked everything."
+
+
+@pytest.mark.parametrize("name", ["lighthouse.pdf", "lighthouse.azw3", "lighthouse.mobi"])
+def test_a_damaged_book_is_refused_with_a_message(name):
+    data = (FIXTURES / name).read_bytes()
+
+    with pytest.raises(ParseError, match="could not|no text|no title|no chapters"):
+        parse_story(data[: len(data) // 3], name)

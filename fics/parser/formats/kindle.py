@@ -63,6 +63,8 @@ def parse_kindle(data: bytes, filename: str) -> ParsedWork:
             # It prints what it finds as it goes.
             with contextlib.redirect_stdout(io.StringIO()):
                 unpackBook(str(book), folder, epubver="A")
+        except MemoryError:
+            raise
         except Exception as error:
             # A DRM-protected book, or one it cannot make sense of; it raises anything then.
             raise ParseError(f"This Kindle book could not be unpacked ({error}).") from None

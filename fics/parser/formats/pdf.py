@@ -14,8 +14,6 @@ from collections import Counter
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
 
 from ..model import ParsedWork, ParseError
 from .ao3_download import parse_ao3_download
@@ -57,7 +55,11 @@ def _pages(data: bytes) -> list[tuple[float, list[Line]]]:
             ]
             lines.sort(key=lambda line: (-round(line.y0), line.x0))
             pages.append((layout.height, lines))
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+    except MemoryError:
+        raise
+    except Exception as error:
+        # pdfminer raises what its stage met (a syntax, stream or encryption error, a bad
+        # index): to the reader each is a PDF that cannot be read.
         raise ParseError(f"This PDF could not be read ({error}).") from None
     return pages
 
