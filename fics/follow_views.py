@@ -23,8 +23,9 @@ def upload_address(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context = {"form": UploadForm(), "address_form": form}
         if wants_fragment(request):
-            # The form is drawn again in its own place, with its errors.
-            response = render(request, "upload.html#address-form", context, status=400)
+            # The form is drawn again in its own place, with its errors: a 200, as htmx swaps
+            # nothing for an error status.
+            response = render(request, "upload.html#address-form", context)
             return reswap(retarget(response, "#address-form"), "outerHTML")
         return render(request, "upload.html", context, status=400)
     job = follow_job_create(

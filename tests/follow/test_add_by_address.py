@@ -45,11 +45,21 @@ def test_a_story_added_by_address_is_imported_and_remembers_its_address(reader, 
 def test_a_wrong_address_is_refused_in_the_form(reader_client):
     response = add(reader_client, "not an address at all", HX_REQUEST="true")
 
-    assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#address-form"
+    assert response.headers["HX-Reswap"] == "outerHTML"
     page = response.content.decode()
     assert 'id="address-errors"' in page
     assert not ImportJob.objects.exists()
+
+
+def test_without_javascript_a_wrong_address_gets_the_page_again(reader_client):
+    response = add(reader_client, "not an address at all")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<html" in page
+    assert 'value="not an address at all"' in page
+    assert 'id="address-errors"' in page
 
 
 def test_an_unsupported_site_fails_with_a_clear_message(reader_client):
