@@ -15,7 +15,7 @@ from django.tasks import task
 
 from fics.following import FetchError, Progress, StoryInfo, fetch_story, source_format, story_info
 from fics.importing import ImportResult, OnNewerVersion, Outcome, import_story_file
-from fics.models import ImportJob, Work
+from fics.models import FetchedEpub, ImportJob, Work
 from fics.tasks import _finish, read_in_child
 
 # Reads the fetched EPUB where a hostile one can do no harm: "" when it could be read, else why
@@ -46,7 +46,8 @@ def import_address(
         if target is not None and _nothing_new(target, info):
             message = f"no new or changed chapters on {info.site}"
             return _named(address, Outcome.UNCHANGED, target, info, message), b""
-        story = fetch_story(address, is_adult=is_adult, progress=progress)
+        previous = _previous_epub(target) if target is not None else None
+        story = fetch_story(address, is_adult=is_adult, progress=progress, previous=previous)
     except FetchError as error:
         return ImportResult(address, Outcome.FAILED, message=str(error)), b""
     if read_safely and (failure := read_safely(story.epub, story.filename)):
@@ -59,15 +60,22 @@ def import_address(
         reader=reader,
     )
     if result.outcome in (Outcome.IMPORTED, Outcome.UPDATED):
-        Work.objects.filter(pk=result.work.pk).update(
-            source_url=story.info.url,
-            source_updated=story.info.updated,
-            source_format=story.source_format,
-        )
+        with transaction.atomic():
+            Work.objects.filter(pk=result.work.pk).update(
+                source_url=story.info.url,
+                source_updated=story.info.updated,
+                source_format=story.source_format,
+            )
+            FetchedEpub.objects.update_or_create(work=result.work, defaults={"data": story.epub})
         result.work.refresh_from_db()
     # A newer version waits for the reader's choice under its file's name, like any upload.
     name = story.filename if result.outcome is Outcome.NEWER_VERSION else address
     return dataclasses.replace(result, name=name, source_format=story.source_format), story.epub
+
+
+def _previous_epub(work: Work) -> bytes | None:
+    fetched = FetchedEpub.objects.filter(work=work).values_list("data", flat=True).first()
+    return bytes(fetched) if fetched is not None else None
 
 
 def _followed(info: StoryInfo) -> Work | None:

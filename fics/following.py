@@ -20,6 +20,7 @@ import fanficfare
 from django.conf import settings
 from fanficfare import adapters, exceptions, writers
 from fanficfare.configurable import Configuration
+from fanficfare.epubutils import get_update_data
 
 logger = logging.getLogger(__name__)
 # FanFicFare sets its own logger to DEBUG as it is imported: a worker's log wants its warnings only.
@@ -70,13 +71,22 @@ def story_info(url: str, *, is_adult: bool = False) -> StoryInfo:
 
 
 def fetch_story(
-    url: str, *, is_adult: bool = False, progress: Progress | None = None
+    url: str,
+    *,
+    is_adult: bool = False,
+    progress: Progress | None = None,
+    previous: bytes | None = None,
 ) -> FetchedStory:
     """Every chapter of the story, written as FanFicFare's EPUB. A chapter that fails stops the
-    whole fetch: a work is never imported with chapters missing."""
+    whole fetch: a work is never imported with chapters missing.
+
+    Given the EPUB of the previous fetch, only the chapters it lacks are fetched, as FanFicFare
+    updates an EPUB of its own."""
     with _failures_explained(url):
         configuration, adapter = _adapter(url, is_adult=is_adult)
         info = _info(adapter)
+        if previous:
+            _reuse_chapters(adapter, previous)
         fetched = 0
 
         def chapter_done(_share: float, _url: str) -> None:
@@ -92,6 +102,22 @@ def fetch_story(
         output = io.BytesIO()
         writer.writeStory(outstream=output)
         return FetchedStory(info, Path(writer.getOutputFileName()).name, output.getvalue())
+
+
+def _reuse_chapters(adapter, previous: bytes) -> None:
+    """What FanFicFare's command line does with --update: the chapters it already has are taken
+    from the EPUB, by their address on the site, and not fetched again."""
+    (
+        _url,
+        _count,
+        adapter.oldchapters,
+        adapter.oldimgs,
+        adapter.oldcover,
+        adapter.calibrebookmark,
+        adapter.logfile,
+        adapter.oldchaptersmap,
+        adapter.oldchaptersdata,
+    ) = get_update_data(io.BytesIO(previous))[0:9]
 
 
 def _adapter(url: str, *, is_adult: bool):
@@ -110,6 +136,8 @@ def _adapter(url: str, *, is_adult: bool):
         "include_images": "false",
         "never_make_cover": "true",
         "continue_on_chapter_error": "false",
+        # A chapter's title stays its title: Marginalia marks no "(new)" in it.
+        "mark_new_chapters": "false",
     }
     for option, value in overrides.items():
         configuration.set("overrides", option, value)

@@ -91,6 +91,18 @@ class Work(models.Model):
         return is_importer or user.is_staff or user.is_superuser
 
 
+class FetchedEpub(models.Model):
+    """The EPUB FanFicFare made at a followed work's last fetch (fics.following): the next check
+    for updates fetches only the chapters it lacks. Apart from Work, so that the library's
+    queries never read it."""
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="fetched_epub")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"EPUB of {self.work}"
+
+
 class Chapter(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField(help_text="1-based place in the work.")

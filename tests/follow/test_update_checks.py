@@ -65,6 +65,28 @@ def test_new_chapters_are_appended_and_annotations_follow(
     assert Annotation.objects.get(pk=note.pk).chapter == first
 
 
+def test_only_the_new_chapter_is_fetched_and_the_others_are_left_alone(
+    followed, growing_story, reader_client, monkeypatch
+):
+    before = {chapter.pk: chapter.paragraphs.first().text for chapter in followed.chapters.all()}
+    fetched = []
+    real = adapter_test1.TestSiteAdapter.getChapterText
+
+    def counted(self, url):
+        fetched.append(url)
+        return real(self, url)
+
+    monkeypatch.setattr(adapter_test1.TestSiteAdapter, "getChapterText", counted)
+    growing_story.publish("Chapter One", "Chapter Two", "Chapter Three", updated="2025-02-01")
+
+    check(reader_client, followed)
+
+    assert fetched == [f"{GROWING}&chapter=3"]
+    after = {chapter.pk: chapter.paragraphs.first().text for chapter in followed.chapters.all()}
+    assert {pk: text for pk, text in after.items() if pk in before} == before
+    assert len(after) == 3
+
+
 def test_nothing_is_fetched_when_the_site_reports_no_change(followed, reader_client, monkeypatch):
     def no_fetch(*args, **kwargs):
         raise AssertionError("no chapter should be fetched")
