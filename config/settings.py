@@ -230,6 +230,9 @@ IMPORT_CPU_LIMIT_SECONDS = int(os.environ.get("IMPORT_CPU_LIMIT_SECONDS", "120")
 # A worker renews the lease of the import it runs four times a period; an import whose lease ran
 # out lost its worker (killed, its machine gone) and is queued again (fics.tasks).
 IMPORT_LEASE_SECONDS = float(os.environ.get("IMPORT_LEASE_SECONDS", "30"))
+# Works added by address are fetched by FanFicFare (fics.following) with its defaults, then this
+# personal.ini, if given, for per-site options (https://github.com/JimmXinu/FanFicFare/wiki).
+FANFICFARE_INI = os.environ.get("FANFICFARE_INI", "")
 
 # Scripts only from our own origin: no inline script, no eval, nothing from elsewhere.
 SECURE_CSP = {

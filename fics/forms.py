@@ -37,9 +37,24 @@ class UploadForm(forms.Form):
     stories = MultipleFileField(
         label="Story files",
         help_text=(
-            "Text, Markdown, HTML (AO3, FanFiction.net) or EPUB; "
+            "Text, Markdown, HTML (AO3, FanFiction.net), EPUB, Kindle (MOBI, AZW3) or PDF; "
             f"up to {settings.MAX_UPLOAD_MB} MB each."
         ),
         # An empty file is reported like any other failure, in the results list.
         allow_empty_file=True,
+    )
+
+
+class AddressForm(forms.Form):
+    """A story's address, fetched by FanFicFare (fics.following)."""
+
+    address = forms.URLField(
+        label="Story address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="A story on AO3, FanFiction.net or any site FanFicFare supports.",
+    )
+    # The reader's own answer, for this story only: nothing of it is kept once it is fetched.
+    is_adult = forms.BooleanField(
+        label="I am an adult and want adult content where the site asks", required=False
     )

@@ -40,6 +40,11 @@ class Work(models.Model):
     # even when two readers upload it at the same moment (the database keeps it unique).
     content_hash = models.CharField(max_length=64, unique=True)
     source_format = models.CharField(max_length=40, blank=True)
+    # Where a work added by address lives (fics.following): "Check for updates" fetches it again.
+    source_url = models.URLField(max_length=500, blank=True)
+    # The site's "last updated" date at the last fetch: a check that finds it unchanged, and the
+    # same chapter count, fetches no chapter.
+    source_updated = models.CharField(max_length=40, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)
     # The characters the file's metadata names (and those of its relationships).
@@ -84,6 +89,18 @@ class Work(models.Model):
         """Whether `user` may edit, delete or update the work; every reader may read it."""
         is_importer = self.imported_by_id is not None and self.imported_by_id == user.pk
         return is_importer or user.is_staff or user.is_superuser
+
+
+class FetchedEpub(models.Model):
+    """The EPUB FanFicFare made at a followed work's last fetch (fics.following): the next check
+    for updates fetches only the chapters it lacks. Apart from Work, so that the library's
+    queries never read it."""
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="fetched_epub")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"EPUB of {self.work}"
 
 
 class Chapter(models.Model):
@@ -193,6 +210,12 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField(max_length=255)
     data = models.BinaryField(blank=True)
+    # A work added by address (fics.follow_tasks): fetched by the worker, no bytes uploaded.
+    address = models.URLField(max_length=500, blank=True)
+    # The reader's own answer, for this fetch only, where the site asks whether they are adult.
+    is_adult = models.BooleanField(default=False)
+    chapters_fetched = models.PositiveIntegerField(default=0)
+    chapters_total = models.PositiveIntegerField(default=0)
     # The reader's answer when the file is a newer version: "update" `target`, or "new".
     on_newer_version = models.CharField(max_length=10, default="ask")
     target = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL)

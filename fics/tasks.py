@@ -98,7 +98,7 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
             status=ImportJob.Status.QUEUED, attempts=0, outcome="", message="", finished=None
         )
         if retried:
-            _queue(job.pk)
+            _queue(job)
     return job
 
 
@@ -107,14 +107,21 @@ def _enqueue(job: ImportJob) -> ImportJob:
     # one without the other.
     with transaction.atomic():
         job.save()
-        _queue(job.pk)
+        _queue(job)
     return job
 
 
-def _queue(job_id: int) -> None:
-    """Enqueue a run of the job; within the caller's transaction, which saved it as queued."""
-    result = import_upload.enqueue(job_id)
-    ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+def _queue(job: ImportJob) -> None:
+    """Enqueue a run of the job (a download when it has an address, else its file); within the
+    caller's transaction, which saved it as queued."""
+    if job.address:
+        # Imported here: fics.follow_tasks builds on this module.
+        from fics.follow_tasks import fetch_and_import
+
+        result = fetch_and_import.enqueue(job.pk)
+    else:
+        result = import_upload.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 
 def result_of(job: ImportJob) -> ImportResult | None:
@@ -160,7 +167,7 @@ def _run(job: ImportJob) -> None:
         if job.attempts < MAX_ATTEMPTS:
             with transaction.atomic():
                 ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
-                _queue(job.pk)
+                _queue(job)
             return
         _give_up(job, f"{interruption}")
         return
@@ -224,14 +231,14 @@ def recover_abandoned(**among) -> int:
     library: its import was one transaction, which died with the worker. The count taken back."""
     abandoned = _claimable().filter(status=ImportJob.Status.IMPORTING, **among)
     recovered = 0
-    for job in abandoned.only("pk", "attempts", "task_id", "name"):
+    for job in abandoned.only("pk", "attempts", "task_id", "name", "address"):
         with transaction.atomic():
             # Another worker or page may have taken it back a moment ago: only one does.
             if not abandoned.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED):
                 continue
             _close_dead_run(job.task_id)
             if job.attempts < MAX_ATTEMPTS:
-                _queue(job.pk)
+                _queue(job)
             else:
                 _give_up(job, "its worker stopped")
         recovered += 1

@@ -7,8 +7,9 @@ The stages, in the order a file goes through them:
 1. `decoding/`: bytes to clean text (`bytes_to_text`: encoding, mojibake, line ends, odd spaces)
    and which reader understands them (`source_format`: judged by content, not extension).
 2. `formats/`: one reader per source format (`plaintext`, `markdown`, `gutenberg`, `fanficfare`,
-   `html`, `ao3_download`, `ao3_page`, `ffn_page`, `epub`), with the helpers only their format
-   needs beside them (`epub_archive`, `ao3_tags`, `ao3_notes`, `yaml_metadata`).
+   `html`, `ao3_download`, `ao3_page`, `ffn_page`, `epub`, `kindle`, `pdf`), with the helpers
+   only their format needs beside them (`epub_archive`, `ao3_tags`, `ao3_notes`, `ao3_epub`,
+   `yaml_metadata`).
 3. `rules/`: what several readers share. For text: lines to units (`text_units`), chapter
    labels on one line (`chapter_labels`) and chapter headings among the units
    (`chapter_headings`, `table_of_contents`), the file's opening lines (`front_matter`),
@@ -32,7 +33,9 @@ from .formats.fanficfare import parse_fanficfare
 from .formats.ffn_page import parse_ffn_page
 from .formats.gutenberg import parse_gutenberg
 from .formats.html import parse_html_story
+from .formats.kindle import parse_kindle
 from .formats.markdown import parse_markdown
+from .formats.pdf import parse_pdf
 from .formats.plaintext import parse_plain_text
 from .model import ParagraphKind, ParsedChapter, ParsedParagraph, ParsedWork, ParseError
 from .rules.character_names import detect_characters
@@ -62,13 +65,21 @@ _TEXT_READERS: dict[SourceFormat, Callable[[str, str], ParsedWork]] = {
 }
 
 
+# Books read from their bytes, not from decoded text.
+_BINARY_READERS: dict[SourceFormat, Callable[[bytes, str], ParsedWork]] = {
+    SourceFormat.EPUB: parse_epub,
+    SourceFormat.KINDLE: parse_kindle,
+    SourceFormat.PDF: parse_pdf,
+}
+
+
 def parse_story(data: bytes, filename: str) -> ParsedWork:
     source = identify_source(data, filename)
     if source.decoded is None:
-        work = parse_epub(data, filename)
+        work = _BINARY_READERS[source.format](data, filename)
     else:
         work = _TEXT_READERS[source.format](source.decoded.text, filename)
         work.encoding = source.decoded.encoding
     check_paragraph_count(sum(len(chapter.paragraphs) for chapter in work.chapters))
-    work.source_format = source.format.value
+    work.source_format = work.source_format or source.format.value
     return work

@@ -50,7 +50,8 @@ class ParsedWork:
     language: str = ""
     encoding: str = "utf-8"
     # Which reader understood the file ("plain text", "AO3 HTML", "EPUB", ...); reported on import.
-    source_format: str = "plain text"
+    # parse_story sets the detected format unless the reader knew better ("FanFicFare EPUB").
+    source_format: str = ""
     # Metadata some formats carry (AO3, FanFicFare, EPUB OPF, YAML front matter).
     rating: str = ""
     warnings: list[str] = field(default_factory=list)

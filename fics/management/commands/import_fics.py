@@ -1,11 +1,16 @@
-"""`manage.py import_fics PATH...`: import story files and folders, one line per file."""
+"""`manage.py import_fics PATH|URL...`: import story files, folders and stories by their address
+(fetched by FanFicFare, fics.follow_tasks), one line per story."""
 
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from fics.follow_tasks import import_address
 from fics.importing import ImportResult, OnNewerVersion, Outcome, import_sized
+
+ADDRESS_SCHEMES = ("http://", "https://")
 
 # Files a reader keeps beside their stories that are never stories themselves.
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "SHA256SUMS"}
@@ -13,34 +18,53 @@ SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "SHA256SUMS"}
 
 class Command(BaseCommand):
     help = (
-        "Import story files (and every file in the folders given) into the library. Run by the "
+        "Import story files (and every file in the folders given), or stories by their address "
+        "on a site FanFicFare supports, into the library. Run by the "
         "machine's administrator: the works it imports are managed by the staff, and --update "
         "may update any work."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("sources", nargs="+", metavar="PATH|URL")
         parser.add_argument(
             "--update",
             action="store_true",
             help="let a newer version of a work already in the library update it in place",
         )
+        parser.add_argument(
+            "--adult",
+            action="store_true",
+            help="confirm, for the addresses given, that you want adult content where a site asks",
+        )
 
-    def handle(self, *args, paths: list[Path], update: bool, verbosity: int, **options):
+    def handle(
+        self, *args, sources: list[str], update: bool, adult: bool, verbosity: int, **options
+    ):
+        addresses = [source for source in sources if source.startswith(ADDRESS_SCHEMES)]
+        paths = [Path(source) for source in sources if source not in addresses]
         missing = [path for path in paths if not path.exists()]
         if missing:
             raise CommandError("No such file or folder: " + ", ".join(map(str, missing)))
         files = sorted({file for path in paths for file in _story_files(path)})
-        if not files:
+        if paths and not files:
             raise CommandError("No files to import in: " + ", ".join(map(str, paths)))
+        on_newer_version = OnNewerVersion.UPDATE if update else OnNewerVersion.ASK
+        # Each story as (what the progress bar shows, how to import it).
+        imports = [
+            *((file.name, partial(_import_path, file, on_newer_version)) for file in files),
+            *(
+                (address, partial(_import_address, address, adult, on_newer_version))
+                for address in addresses
+            ),
+        ]
 
         results: list[ImportResult] = []
         with tqdm(
-            files, unit="file", disable=verbosity == 0, file=self.stderr._out, leave=False
+            imports, unit="story", disable=verbosity == 0, file=self.stderr._out, leave=False
         ) as progress:
-            for file in progress:
-                progress.set_postfix_str(file.name)
-                result = _import_path(file, OnNewerVersion.UPDATE if update else OnNewerVersion.ASK)
+            for label, import_story in progress:
+                progress.set_postfix_str(label)
+                result = import_story()
                 results.append(result)
                 line = result.describe()
                 if result.outcome in (Outcome.FAILED, Outcome.NOT_UPDATED):
@@ -51,7 +75,7 @@ class Command(BaseCommand):
         counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
         shown = [Outcome.IMPORTED, Outcome.UNCHANGED, Outcome.UPDATED, Outcome.FAILED]
         summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in shown)
-        self.stdout.write(f"{len(results)} files: {summary}.")
+        self.stdout.write(f"{len(results)} {_stories(files, addresses)}: {summary}.")
         if counts[Outcome.NEWER_VERSION]:
             self.stdout.write(
                 f"{counts[Outcome.NEWER_VERSION]} file(s) are newer versions of works in the "
@@ -84,3 +108,15 @@ def _import_path(file: Path, on_newer_version: OnNewerVersion) -> ImportResult:
         return import_sized(file.name, file.stat().st_size, file.read_bytes, on_newer_version)
     except OSError as error:
         return ImportResult(file.name, Outcome.FAILED, message=f"cannot read it ({error.strerror})")
+
+
+def _import_address(address: str, is_adult: bool, on_newer_version: OnNewerVersion) -> ImportResult:
+    result, _ = import_address(address, is_adult=is_adult, on_newer_version=on_newer_version)
+    return result
+
+
+def _stories(files: list[Path], addresses: list[str]) -> str:
+    """How the summary counts what it was given: files, addresses, or both."""
+    if not addresses:
+        return "files"
+    return "addresses" if not files else "files and addresses"

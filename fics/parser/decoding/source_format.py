@@ -31,6 +31,8 @@ class SourceFormat(StrEnum):
     FFN_PAGE = "FanFiction.net web page"
     HTML = "HTML"
     EPUB = "EPUB"
+    KINDLE = "Kindle"
+    PDF = "PDF"
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,9 @@ class Source:
     decoded: DecodedText | None = None
 
 
+_PDF_SIGNATURE = b"%PDF"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _BINARY_SIGNATURES = (
-    (b"%PDF", "This is a PDF file. Export the story as EPUB, HTML or text and import that."),
     (b"{\\rtf", "This is an RTF document. Save it as plain text or HTML and import that."),
     (b"\xd0\xcf\x11\xe0", "This is an old Word document. Save it as plain text or HTML."),
     (b"\x89PNG", "This is an image (a binary file), not a story."),
@@ -77,6 +79,8 @@ _MIN_ILLUSTRATIONS = 3
 
 
 def identify_source(data: bytes, filename: str) -> Source:
+    if data.startswith(_PDF_SIGNATURE):
+        return Source(SourceFormat.PDF)
     if data.startswith(_ZIP_SIGNATURES):
         _check_epub_archive(data)
         return Source(SourceFormat.EPUB)
@@ -84,7 +88,7 @@ def identify_source(data: bytes, filename: str) -> Source:
         if data.startswith(signature):
             raise ParseError(message)
     if data[_MOBI_TYPE] == b"BOOKMOBI":
-        raise ParseError("This is a Kindle book (MOBI/AZW). Convert it to EPUB and import that.")
+        return Source(SourceFormat.KINDLE)
     decoded = decode_story_bytes(data)
     return Source(text_format(decoded.text, filename), decoded)
 

@@ -2,7 +2,8 @@
 chapter titles from the navigation (EPUB 2's NCX or EPUB 3's nav document).
 
 Spine documents with no story text of their own are front matter, not chapters: the cover, a
-title page, a table of contents, Project Gutenberg's licence pages.
+title page, a table of contents, Project Gutenberg's licence pages. FanFicFare's title page is
+read for the story's metadata (formats.fanficfare).
 """
 
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ from ..rules.html_tree import (
     plain_text,
 )
 from ..rules.language import language_code
+from .ao3_download import parse_ao3_download
+from .ao3_epub import ao3_download_html, is_ao3_book
 from .epub_archive import EpubArchive, resolve_href
+from .fanficfare import apply_title_page
 
 _CONTAINER = "META-INF/container.xml"
 _PACKAGE_TYPE = "application/oebps-package+xml"
@@ -37,6 +41,9 @@ _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 # Guide (EPUB 2) and landmark (EPUB 3) types that are never a chapter.
 _FRONT_MATTER_TYPES = {"cover", "toc", "title-page", "titlepage", "copyright-page", "colophon"}
 _CONTENTS_LABELS = {"contents", "table of contents", "toc"}
+_FANFICFARE_TITLE_PAGE = "fff_titlepage"
+_HEADINGS = {"h1", "h2", "h3"}
+_AO3_PREFACE_WITHIN = 3
 # A page whose words are nearly all links is a table of contents, whatever it is called.
 _LINK_TEXT_SHARE = 0.8
 # Project Gutenberg's licence header and footer inside its EPUBs.
@@ -60,7 +67,16 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
     archive = EpubArchive(data)
     package = _read_package(archive)
     titles = _navigation_titles(archive, package)
+    spine = [path for path in package.spine if path in archive]
+    # AO3's preface comes first, or after a cover page that Calibre adds.
+    for start, path in enumerate(spine[:_AO3_PREFACE_WITHIN]):
+        if is_ao3_book(_body(parse_xhtml(archive.read(path)))):
+            bodies = [_body(parse_xhtml(archive.read(path))) for path in spine[start:]]
+            work = parse_ao3_download(ao3_download_html(bodies), filename)
+            work.source_format = "AO3 EPUB"
+            return work
     chapters: list[ParsedChapter] = []
+    title_page: list[Block] | None = None
     images = paragraphs = 0
     for path in package.spine:
         if path not in archive:
@@ -68,6 +84,9 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         body = _body(parse_xhtml(archive.read(path)))
         blocks = read_blocks(body, skip=_is_boilerplate)
         images += blocks.images
+        if _is_fanficfare_title_page(body):
+            title_page = blocks.blocks
+            continue
         if path in package.front_matter or _is_contents_page(body, titles.get(path, "")):
             continue
         heading, rest = _leading_heading(blocks.blocks)
@@ -83,6 +102,11 @@ def parse_epub(data: bytes, filename: str) -> ParsedWork:
         summary=_description(_first(package, "description")),
         additional_tags=list(dict.fromkeys(package.metadata.get("subject", []))),
     )
+    if title_page is not None:
+        # Its subjects mix every list of the title page: the labels tell them apart.
+        work.additional_tags = []
+        apply_title_page(work, [block.text for block in title_page])
+        work.source_format = "FanFicFare EPUB"
     finish_work(work, filename, language=language_code(_first(package, "language")), images=images)
     return work
 
@@ -197,11 +221,22 @@ def _is_boilerplate(element: etree._Element) -> bool:
     return element.get("id") in _BOILERPLATE_IDS or "pg-boilerplate" in classes(element)
 
 
+def _is_fanficfare_title_page(body: etree._Element) -> bool:
+    """Its EPUB marks the page by its class; in its MOBI, the page's heading links the author."""
+    if _FANFICFARE_TITLE_PAGE in classes(body):
+        return True
+    return any(
+        local_name(link.getparent()) in _HEADINGS
+        for link in find_all(body, "a", css_class="authorlink")
+    )
+
+
 def _is_contents_page(body: etree._Element, title: str) -> bool:
     if title.casefold().strip() in _CONTENTS_LABELS:
         return True
     text = len(plain_text(body))
-    links = sum(len(plain_text(link)) for link in find_all(body, "a"))
+    # Only links count: a named anchor (an older MOBI's) may hold a whole chapter.
+    links = sum(len(plain_text(link)) for link in find_all(body, "a") if link.get("href"))
     return text > 0 and links >= _LINK_TEXT_SHARE * text
 
 

@@ -3,6 +3,7 @@ TABLE OF CONTENTS, the chapters under their bare titles, and a closing "End file
 
 The header is read here, label by label, because wrapped output cuts long values over several
 lines; the rest goes to the plain-text reader, which finds the chapters from the contents list.
+The title page of its EPUB and HTML outputs holds the same labels (`apply_title_page`).
 """
 
 import re
@@ -17,6 +18,7 @@ _CONTENTS_LINE = re.compile(r"^[ \t]*TABLE OF CONTENTS[ \t]*$", re.MULTILINE)
 _HEADER_END = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n")
 _END_FILE = re.compile(r"\n\s*End file\.\s*\Z")
 _LABEL = re.compile(r"(?P<label>[A-Z][A-Za-z ]{1,30}): (?P<value>.*)")
+_BARE_LABEL = re.compile(r"[A-Z][A-Za-z ]{1,30}:")
 _BYLINE = re.compile(r"by (?P<author>\S.*)")
 
 _TEXT_FIELDS = {
@@ -66,6 +68,35 @@ def parse_fanficfare(text: str, filename: str) -> ParsedWork:
     # them, before the first chapter, as the plain-text reader always did.
     work.chapters[0].notes_before[:0] = unknown
     return work
+
+
+# Labels whose values change with every download or update: kept, they would make the first
+# chapter look changed each time the work is fetched again.
+_PER_DOWNLOAD = {"packaged", "updated", "chapters", "words"}
+
+
+def apply_title_page(work: ParsedWork, lines: list[str]) -> None:
+    """The lines of FanFicFare's EPUB or HTML title page ("Title by Author", then "Label: value"
+    lines, a value's further paragraphs after it) read into the work, which already has its
+    title and author. Labels of no field of ours go before the first chapter, as from its TXT."""
+    header = _read_header("\n\n".join(_labels_with_values(lines)))
+    unknown = []
+    for label, value in header.labels:
+        if label.casefold() not in _PER_DOWNLOAD and not _apply(work, label.casefold(), value):
+            unknown.append(f"{label}: {value}")
+    if work.chapters:
+        work.chapters[0].notes_before[:0] = unknown
+
+
+def _labels_with_values(lines: list[str]) -> list[str]:
+    """A value set in a block of its own (the summary's <div>) comes back beside its label."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _BARE_LABEL.fullmatch(joined[-1]):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _split_header(text: str) -> tuple[str, str]:

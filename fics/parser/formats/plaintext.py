@@ -10,6 +10,7 @@ from ..rules.front_matter import FrontMatter, is_title_line, read_byline, read_f
 from ..rules.language import guess_language
 from ..rules.markdown_emphasis import parse_inline
 from ..rules.markdown_lines import is_markdown_name, strip_decoration, strip_heading_hashes
+from ..rules.parts import headings_in_parts
 from ..rules.scene_breaks import is_scene_break_marker
 from ..rules.table_of_contents import find_table_of_contents, headings_from_contents
 from ..rules.text_units import Unit, read_units
@@ -80,7 +81,7 @@ def _chapter_headings(units: list[Unit]) -> tuple[list[Heading], list[Unit], boo
             preamble = units[: contents.start] + units[contents.end : headings[0].start]
             return headings, preamble, True
     # A heading with nothing under it ("Book 3" right above "Chapter 1") only groups the next.
-    found = find_headings(units)
+    found = headings_in_parts(units, find_headings(units))
     if not found:
         return [], units, False
     headings = [

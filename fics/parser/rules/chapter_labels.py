@@ -32,7 +32,7 @@ _LABELLED_NUMBER_WORDS = (
 )
 _NUMBER = rf"(?:\d+|[IVXLCDM]+\b|{_NUMBER_WORD}\b|(?:{_LABELLED_NUMBER_WORDS})\b)"
 _LABEL = (
-    r"(?:chapter|chap\.?|ch\.?|part|book|volume|vol\.?|chapitre|partie|tome|cap[ií]tulo|parte|"
+    r"(?:chapter|chap\.?|ch\.?|part|book|volume|vol\.?|chapitre|livre|partie|tome|cap[ií]tulo|parte|"
     r"libro|kapitel|teil|buch|глава|часть|книга)"
 )
 _TITLE_END = r"(?<![.,;])"
