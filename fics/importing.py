@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 
+from fics.mentions import count_work_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
     ParsedChapter,
@@ -190,6 +191,7 @@ def import_story_file(
     # Worked out before the transaction: on SQLite it holds the one write lock, and every
     # reader's annotation waits for it.
     characters = work_characters(parsed)
+    mentions = count_work_mentions(parsed, characters)
     try:
         with transaction.atomic():
             if earlier:
@@ -201,6 +203,7 @@ def import_story_file(
                 work = _create_work(
                     parsed, characters, name=name, content_hash=content_hash, reader=reader
                 )
+            store_mentions(work, mentions)
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
     except IntegrityError:
