@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import reader_views, tag_views, views
+from annotations import reader_views, story_map_views, tag_views, views
 
 urlpatterns = [
     path("works/<int:pk>/read/", reader_views.work_full, name="work_full"),
@@ -20,6 +20,17 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
     path("annotations/<int:pk>/reattach/", views.annotation_reattach, name="annotation_reattach"),
+    path("works/<int:pk>/story-map/", story_map_views.story_map, name="story_map"),
+    path(
+        "works/<int:pk>/story-map/<str:chart>.csv",
+        story_map_views.story_map_csv,
+        name="story_map_csv",
+    ),
+    path(
+        "works/<int:pk>/story-map/together/",
+        story_map_views.story_map_together,
+        name="story_map_together",
+    ),
     path("tags/", tag_views.tag_list, name="tags"),
     path("tags/<int:pk>/", tag_views.tag_detail, name="tag"),
     path("tags/<int:pk>/edit/", tag_views.tag_edit, name="tag_edit"),
