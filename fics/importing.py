@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 
+from fics.chapter_pairing import chapters_for_update
 from fics.mentions import count_work_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
@@ -291,7 +292,7 @@ def _update_work(
 ) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
-    existing = {chapter.position: chapter for chapter in work.chapters.all()}
+    existing = chapters_for_update(work, parsed)
     changed: list[ChangedChapter] = []
     kept: list[Chapter] = []
     new_paragraphs = []
