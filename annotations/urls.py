@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import reader_views, story_map_views, tag_views, views
+from annotations import orphan_views, reader_views, story_map_views, tag_views, views
 
 urlpatterns = [
     path("works/<int:pk>/read/", reader_views.work_full, name="work_full"),
@@ -31,6 +31,9 @@ urlpatterns = [
         story_map_views.story_map_together,
         name="story_map_together",
     ),
+    path("works/<int:pk>/orphans/", orphan_views.orphan_queue, name="orphan_queue"),
+    path("annotations/<int:pk>/place/", orphan_views.orphan_accept, name="orphan_accept"),
+    path("annotations/<int:pk>/keep/", orphan_views.orphan_dismiss, name="orphan_dismiss"),
     path("tags/", tag_views.tag_list, name="tags"),
     path("tags/<int:pk>/", tag_views.tag_detail, name="tag"),
     path("tags/<int:pk>/edit/", tag_views.tag_edit, name="tag_edit"),
