@@ -4,7 +4,7 @@ the new text (fics.importing). The pairing itself is pure: fics.parser.rules.cha
 from django.db.models import F, Max
 
 from fics.models import Chapter, Paragraph, Work
-from fics.parser import ParsedWork
+from fics.parser import ParagraphKind, ParsedWork
 from fics.parser.rules.chapter_pairing import ChapterContent, pair_chapters
 
 
@@ -28,7 +28,10 @@ def chapters_for_update(work: Work, parsed: ParsedWork) -> dict[int, Chapter]:
         texts[chapter_id].append(text)
     old = [ChapterContent(chapter.title, texts[chapter.pk]) for chapter in chapters]
     new = [
-        ChapterContent(chapter.title, [paragraph.text for paragraph in chapter.paragraphs])
+        ChapterContent(
+            chapter.title,
+            [p.text for p in chapter.paragraphs if p.kind == ParagraphKind.TEXT],
+        )
         for chapter in parsed.chapters
     ]
     pairs = pair_chapters(old, new)

@@ -30,14 +30,26 @@ class ChapterContent:
 
 def pair_chapters(old: Sequence[ChapterContent], new: Sequence[ChapterContent]) -> list[int | None]:
     """For each new chapter, the index of the old chapter it continues, or None for a new one."""
-    old_sentences = [_sentences(chapter.paragraphs) for chapter in old]
-    new_sentences = [_sentences(chapter.paragraphs) for chapter in new]
+    pairs: list[int | None] = [None] * len(new)
+    taken: set[int] = set()
+    _pair_unchanged(pairs, taken, old, new)
+    # Only the chapters whose text changed are read sentence by sentence: most of an update.
+    old_sentences = {
+        index: _sentences(chapter.paragraphs)
+        for index, chapter in enumerate(old)
+        if index not in taken
+    }
+    new_sentences = {
+        index: _sentences(chapter.paragraphs)
+        for index, chapter in enumerate(new)
+        if pairs[index] is None
+    }
     holders: dict[str, list[int]] = {}
-    for index, sentences in enumerate(old_sentences):
+    for index, sentences in old_sentences.items():
         for sentence in sentences:
             holders.setdefault(sentence, []).append(index)
     candidates = []
-    for new_index, sentences in enumerate(new_sentences):
+    for new_index, sentences in new_sentences.items():
         shared: Counter = Counter()
         for sentence, words in sentences.items():
             for old_index in holders.get(sentence, ()):
@@ -47,8 +59,6 @@ def pair_chapters(old: Sequence[ChapterContent], new: Sequence[ChapterContent]) 
             smaller = min(new_words, sum(old_sentences[old_index].values())) or 1
             if (share := words / smaller) >= MIN_SHARE:
                 candidates.append((-share, abs(new_index - old_index), new_index, old_index))
-    pairs: list[int | None] = [None] * len(new)
-    taken: set[int] = set()
     for _, _, new_index, old_index in sorted(candidates):
         if pairs[new_index] is None and old_index not in taken:
             pairs[new_index] = old_index
@@ -56,6 +66,18 @@ def pair_chapters(old: Sequence[ChapterContent], new: Sequence[ChapterContent]) 
     _pair_titles(pairs, taken, old, new)
     _pair_gaps(pairs, taken, len(old))
     return pairs
+
+
+def _pair_unchanged(pairs, taken, old, new) -> None:
+    """Pair each new chapter with an old one of the very same text, the nearest if several."""
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for index, chapter in enumerate(old):
+        holders.setdefault(tuple(chapter.paragraphs), []).append(index)
+    for index, chapter in enumerate(new):
+        free = [o for o in holders.get(tuple(chapter.paragraphs), ()) if o not in taken]
+        if free:
+            pairs[index] = min(free, key=lambda o: abs(o - index))
+            taken.add(pairs[index])
 
 
 def _pair_titles(pairs, taken, old, new) -> None:
