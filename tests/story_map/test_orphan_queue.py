@@ -106,3 +106,16 @@ def test_another_readers_orphans_are_not_theirs_to_see_or_settle(client, other_r
 def test_settling_needs_a_post(reader_client, orphan):
     assert reader_client.get(reverse("orphan_accept", args=[orphan.pk])).status_code == 405
     assert reader_client.get(reverse("orphan_dismiss", args=[orphan.pk])).status_code == 405
+
+
+def test_an_orphan_kept_as_a_note_comes_back_when_its_chapter_changes_again(reader_client, orphan):
+    reader_client.post(reverse("orphan_dismiss", args=[orphan.pk]))
+    work = orphan.chapter.work
+
+    import_story_file((VERSION_2 + "\nThe end.\n").encode(), "river.txt", target=work)
+
+    orphan.refresh_from_db()
+    assert orphan.orphaned and not orphan.orphan_dismissed
+    assert [e.annotation for e in reader_client.get(queue_url(orphan)).context["entries"]] == [
+        orphan
+    ]
