@@ -1,6 +1,9 @@
 """Each tag's passages across the reader's works, as a strip like the story map's: one cell per
 work (in title order), leading to the tag's page filtered to that work."""
 
+import csv
+import io
+
 from django.db.models import Count
 from django.urls import reverse
 
@@ -9,8 +12,9 @@ from annotations.story_map import MINE, ChapterInfo, Series, Strip, columns_of, 
 from fics.models import Work
 
 
-def tag_strips(reader, tags) -> dict[int, str]:
-    """Tag pk → its strip's SVG, for these tags of the reader's, in one grouped query."""
+def passages_by_work(reader, tags) -> tuple[dict[tuple[int, int], int], list[tuple[int, str]]]:
+    """(tag pk, work pk) → how many of the reader's passages carry the tag there, and the works
+    concerned as (pk, title) in title order: one grouped query and one small one."""
     counts = {
         (tag, work): count
         for tag, work, count in Annotation.tags.through.objects.filter(
@@ -27,6 +31,25 @@ def tag_strips(reader, tags) -> dict[int, str]:
         .order_by("title", "pk")
         .values_list("pk", "title")
     )
+    return counts, works
+
+
+def tags_csv(reader, tags) -> str:
+    """The numbers behind the strips: one row per tag and work it is used in."""
+    counts, works = passages_by_work(reader, tags)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["tag", "kind", "work", "passages"])
+    for tag in tags:
+        for pk, title in works:
+            if count := counts.get((tag.pk, pk)):
+                writer.writerow([tag.name, tag.kind, title, count])
+    return out.getvalue()
+
+
+def tag_strips(reader, tags) -> dict[int, str]:
+    """Tag pk → its strip's SVG, for these tags of the reader's."""
+    counts, works = passages_by_work(reader, tags)
     if not works:
         return {}
     strips = {}

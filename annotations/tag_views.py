@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotations import services
 from annotations.forms import TagForm, TagMergeForm
 from annotations.models import Colour, Tag
-from annotations.tag_strips import tag_strips
+from annotations.tag_strips import tag_strips, tags_csv
 from fics.http import page_of
 from fics.models import Work
 
@@ -51,6 +51,16 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         "tags.html",
         {"groups": groups, "page": page, "colours": Colour.choices, "kinds": Tag.Kind.choices},
     )
+
+
+@require_GET
+@login_required
+def tags_across_works_csv(request: HttpRequest) -> HttpResponse:
+    """The numbers behind the tags page's strips."""
+    tags = list(Tag.objects.filter(owner=request.user).order_by("kind", Lower("name"), "pk"))
+    response = HttpResponse(tags_csv(request.user, tags), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tags-across-works.csv"'
+    return response
 
 
 @require_GET

@@ -35,6 +35,7 @@ urlpatterns = [
     path("annotations/<int:pk>/place/", orphan_views.orphan_accept, name="orphan_accept"),
     path("annotations/<int:pk>/keep/", orphan_views.orphan_dismiss, name="orphan_dismiss"),
     path("tags/", tag_views.tag_list, name="tags"),
+    path("tags/across-works.csv", tag_views.tags_across_works_csv, name="tags_csv"),
     path("tags/<int:pk>/", tag_views.tag_detail, name="tag"),
     path("tags/<int:pk>/edit/", tag_views.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/merge/", tag_views.tag_merge, name="tag_merge"),

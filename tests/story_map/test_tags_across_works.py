@@ -66,3 +66,14 @@ def test_an_unknown_work_or_order_falls_back_to_everything_in_story_order(reader
 
     assert len(response.context["page"].object_list) == 3
     assert response.context["order"] == "story"
+
+
+def test_the_strips_numbers_as_csv(reader_client, tagged):
+    response = reader_client.get(reverse("tags_csv"))
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines() == [
+        "tag,kind,work,passages",
+        "Lexa,other,A River,2",
+        "Lexa,other,B Stone,1",
+    ]
