@@ -125,6 +125,8 @@ class Annotation(models.Model):
     # Set when a re-imported chapter no longer holds the quoted words anywhere: the annotation is
     # kept and listed with its quote until the reader re-attaches it to a new selection.
     orphaned = models.BooleanField(default=False)
+    # An orphan the reader chose to keep as a note on its chapter: out of the repair queue.
+    orphan_dismissed = models.BooleanField(default=False)
 
     objects = AnnotationQuerySet.as_manager()
 

@@ -134,13 +134,16 @@ def annotations_reanchor(
     for annotation in annotations:
         result = results[annotation.pk]
         annotation.orphaned = result.placement is Placement.ORPHANED
+        # New text, new places to suggest: an orphan kept as a note comes back to the queue.
+        annotation.orphan_dismissed = False
         if not annotation.orphaned:
             annotation.start, annotation.end = result.span.start, result.span.end
             annotation.exact = result.quote.exact
             annotation.prefix, annotation.suffix = result.quote.prefix, result.quote.suffix
             annotation.segment = segment_at(new_text, result.span.start)
     Annotation.objects.bulk_update(
-        annotations, ["orphaned", "start", "end", "exact", "prefix", "suffix", "segment"]
+        annotations,
+        ["orphaned", "orphan_dismissed", "start", "end", "exact", "prefix", "suffix", "segment"],
     )
     return {result.id: str(result.placement) for result in results.values()}
 

@@ -1,4 +1,5 @@
-"""The reader's tags: by kind, each with its passages; rename, recolour, merge, delete."""
+"""The reader's tags: by kind, each with a strip across works and its passages (by work, in
+story order or by date); rename, recolour, merge, delete."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,15 +8,22 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations import services
 from annotations.forms import TagForm, TagMergeForm
 from annotations.models import Colour, Tag
+from annotations.tag_strips import tag_strips, tags_csv
 from fics.http import page_of
+from fics.models import Work
 
 TAGS_PER_PAGE = 100
 PASSAGES_PER_PAGE = 50
+PASSAGE_ORDERS = {
+    "story": ("chapter__work__title", "chapter__work_id", "chapter__position", "start", "pk"),
+    "date": ("-created", "-pk"),
+}
 
 
 def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
@@ -32,6 +40,10 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         .order_by("kind", Lower("name"), "pk")
     )
     page = page_of(request, tags, TAGS_PER_PAGE)
+    # Our own drawing: every text in it went through html.escape (annotations.story_map).
+    strips = {pk: mark_safe(svg) for pk, svg in tag_strips(request.user, list(page)).items()}
+    for tag in page:
+        tag.strip = strips.get(tag.pk, "")
     headings = {Tag.Kind.CHARACTER: "Characters", Tag.Kind.THEME: "Themes", Tag.Kind.OTHER: "Other"}
     groups = [(headings[kind], [tag for tag in page if tag.kind == kind]) for kind in Tag.Kind]
     return render(
@@ -43,17 +55,35 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def tags_across_works_csv(request: HttpRequest) -> HttpResponse:
+    """The numbers behind the tags page's strips."""
+    tags = list(Tag.objects.filter(owner=request.user).order_by("kind", Lower("name"), "pk"))
+    response = HttpResponse(tags_csv(request.user, tags), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tags-across-works.csv"'
+    return response
+
+
+@require_GET
+@login_required
 def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tag's passages, in story order (work by work, in reading order) or newest first;
+    `?work=` keeps one work's."""
     tag = _get_own_tag(request, pk)
+    passages = tag.annotations.live().filter(owner=request.user)
+    works = Work.objects.filter(pk__in=passages.values("chapter__work_id")).order_by("title", "pk")
+    work = request.GET.get("work", "")
+    work = int(work) if work.isdigit() and works.filter(pk=work).exists() else None
+    if work is not None:
+        passages = passages.filter(chapter__work_id=work)
+    order = request.GET.get("order") if request.GET.get("order") in PASSAGE_ORDERS else "story"
     passages = (
-        tag.annotations.live()
-        .filter(owner=request.user)
-        .select_related("chapter__work")
+        passages.select_related("chapter__work")
         .prefetch_related("tags")
-        .order_by("chapter__work__title", "chapter__work_id", "chapter__position", "start")
+        .order_by(*PASSAGE_ORDERS[order])
     )
     page = page_of(request, passages, PASSAGES_PER_PAGE)
-    return render(request, "tag.html", {"tag": tag, "page": page})
+    context = {"tag": tag, "page": page, "works": works, "work": work, "order": order}
+    return render(request, "tag.html", context)
 
 
 @require_POST

@@ -37,6 +37,7 @@ from bench.export_bench import bench_exports  # noqa: E402
 from bench.parser_bench import bench_parser_scaling  # noqa: E402
 from bench.reanchor_bench import bench_reanchoring  # noqa: E402
 from bench.serving_bench import bench_serving  # noqa: E402
+from bench.story_map_bench import bench_story_map  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
 from fics.models import Chapter, Paragraph, Work  # noqa: E402
 
@@ -268,6 +269,7 @@ def main() -> None:
     bench_render()
     bench_annotated_render()
     bench_annotation_create()
+    bench_story_map()
     bench_reanchoring()
     bench_exports()
     bench_parser_scaling()

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 
+from fics.chapter_pairing import chapters_for_update
+from fics.mentions import count_work_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
     ParsedChapter,
@@ -194,6 +196,7 @@ def import_story_file(
     # reader's annotation waits for it. The transaction only writes.
     characters = work_characters(parsed)
     chapters = [_prepare_chapter(chapter) for chapter in parsed.chapters]
+    mentions = count_work_mentions(parsed, characters)
     try:
         with transaction.atomic():
             if earlier:
@@ -216,6 +219,7 @@ def import_story_file(
                     content_hash=content_hash,
                     reader=reader,
                 )
+            store_mentions(work, mentions)
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
     except IntegrityError:
@@ -305,7 +309,7 @@ def _update_work(
 ) -> Counter:
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
-    existing = {chapter.position: chapter for chapter in work.chapters.all()}
+    existing = chapters_for_update(work, parsed)
     changed: list[ChangedChapter] = []
     kept: list[Chapter] = []
     new_paragraphs = []

@@ -253,3 +253,28 @@ class ImportJob(models.Model):
         """Failed through no fault of its file (its import stopped from outside every time),
         with its bytes still here to try again."""
         return self.is_finished and self.outcome == "failed" and bool(self.data)
+
+
+class CharacterMention(models.Model):
+    """How often a character is named in one scene of a chapter, counted at import and update
+    (fics.mentions) so that the story map never reads a work's text."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="mentions")
+    # 0-based; scenes are split by the chapter's scene breaks.
+    scene = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    count = models.PositiveIntegerField()
+    # The paragraph (its position) that first names the character in the scene.
+    first_paragraph = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["chapter_id", "scene", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter", "scene", "name"], name="mention_unique_per_scene"
+            ),
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="mention_count_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ×{self.count} in {self.chapter_id}/{self.scene}"

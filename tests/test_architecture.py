@@ -40,7 +40,14 @@ def test_groups_know_nothing_of_annotations_or_works():
 
 
 @pytest.mark.parametrize(
-    "target", ["fics/parser", "annotations/anchoring.py", "annotations/reanchoring.py"]
+    "target",
+    [
+        "fics/parser",
+        "annotations/anchoring.py",
+        "annotations/reanchoring.py",
+        "annotations/orphan_suggestions.py",
+        "annotations/story_map.py",
+    ],
 )
 def test_the_pure_cores_import_no_django(target):
     offenders = [path for path in modules(target) if "django" in top_level_imports(path)]

@@ -13,6 +13,7 @@ def work_orphans(context, work) -> dict:
     orphans = (
         Annotation.objects.live()
         .filter(owner=context["request"].user, chapter__work=work, orphaned=True)
+        .exclude(orphan_dismissed=True)
         .select_related("chapter")
     )
-    return {"orphans": orphans}
+    return {"orphans": orphans, "work": work}
