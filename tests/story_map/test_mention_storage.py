@@ -15,7 +15,7 @@ VERSION_1 = (
     "At night Lexa slept, and Clarke kept watch.\n\n"
     "Chapter 2\n\nSo Lexa spoke, and Clarke listened, and Lexa spoke again.\n"
 )
-VERSION_2 = VERSION_1 + "\n\nChapter 3\n\nAnd Lexa was gone.\n"
+VERSION_2 = VERSION_1 + "\n\nChapter 3\n\nLexa said nothing.\n"
 
 
 def stored(work) -> list[tuple]:
