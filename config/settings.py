@@ -49,10 +49,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The search index's vector column (search.models); harmless on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     "fics",
     "annotations",
+    # After `annotations`: its receivers of fics.signals run first (search.receivers).
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("fics.urls")),
     path("", include("annotations.urls")),
     path("", include("annotations.exports.urls")),
+    path("", include("search.urls")),
 ]

@@ -28,7 +28,7 @@ from fics.parser import (
     detect_characters,
     parse_story,
 )
-from fics.signals import work_text_changed
+from fics.signals import work_imported, work_text_changed
 
 
 class Outcome(StrEnum):
@@ -265,6 +265,7 @@ def _create_work(
         for chapter, parsed_chapter in zip(chapters, parsed.chapters, strict=True)
     )
     _finish(work, characters)
+    work_imported.send(sender=Work, work=work)
     return work
 
 

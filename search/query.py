@@ -1,0 +1,98 @@
+"""What a reader types into the search box, as terms both databases understand; and the text
+the index holds, spaced so that Chinese and Japanese can be searched. No Django here.
+
+A term is a run of words: a bare word matches as a prefix (the box searches as you type), words
+in double quotes match as a phrase. Only letters and digits reach the database, so no operator
+of either query language can be typed in.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+# Han, kana and CJK compatibility ideographs: scripts written without spaces. Each such
+# character is indexed as a word of its own (one space either side), and a run of them in a
+# query is a phrase of those characters: any substring of a Chinese or Japanese text is found.
+# Hangul is left alone: Korean puts spaces between its words.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CHARACTER = re.compile(f"([{_CJK}])")
+# Where a snippet starts and stops a match: private-use characters, which `prepare` removes from
+# indexed text, so that nothing a reader wrote can open or close a <mark>.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
+_SPACED_CJK = re.compile(f" ({MARK_START}?[{_CJK}]{MARK_STOP}?) ")
+_WORD = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r'"([^"]*)"?')
+
+# The work's language (as the importer stores it, a code or a name) → the PostgreSQL text search
+# configuration that stems it. These ship with every PostgreSQL; others search unstemmed.
+STEMMING_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "ru": "russian",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "fi": "finnish",
+    "hu": "hungarian",
+    "ro": "romanian",
+    "tr": "turkish",
+}
+LANGUAGE_NAMES = {config: config for config in STEMMING_CONFIGS.values()}
+
+
+def stemming_config(language: str) -> str:
+    """The configuration for a language such as "en", "en-GB" or "English"; "simple" if none."""
+    name = language.casefold()
+    return STEMMING_CONFIGS.get(name.split("-")[0]) or LANGUAGE_NAMES.get(name, "simple")
+
+
+def prepare(text: str) -> str:
+    """Text as the index holds it: each CJK character a word of its own, no snippet markers."""
+    return CJK_CHARACTER.sub(r" \1 ", _MARKERS.sub("", text))
+
+
+def unprepare(text: str) -> str:
+    """Indexed text as it was written: the spaces `prepare` put around CJK characters removed."""
+    return _SPACED_CJK.sub(r"\1", text)
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    # A bare word is still being typed: its last word matches any word it begins.
+    prefix: bool
+
+
+def parse(text: str) -> list[Term]:
+    """The terms of a query; every one must match. Unbalanced quotes run to the end."""
+    terms = []
+    position = 0
+    for quoted in _QUOTED.finditer(text):
+        terms += _bare_terms(text[position : quoted.start()])
+        if words := tuple(_WORD.findall(prepare(quoted.group(1)))):
+            terms.append(Term(words, prefix=False))
+        position = quoted.end()
+    terms += _bare_terms(text[position:])
+    return list(dict.fromkeys(terms))
+
+
+def _bare_terms(text: str) -> list[Term]:
+    # "don't" or 東京 is one term of several words, which must stand together.
+    return [
+        Term(words, prefix=True)
+        for chunk in text.split()
+        if (words := tuple(_WORD.findall(prepare(chunk))))
+    ]
+
+
+def snippet_html(marked: str) -> str:
+    """A snippet the database marked, as HTML: everything escaped, only our <mark>s kept."""
+    escaped = html.escape(" ".join(unprepare(marked).split()))
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
