@@ -13,14 +13,16 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
 
 from fics.models import Work
 from search.models import SearchDocument
 from search.query import MARK_START, MARK_STOP, Term, stemming_config
 
 SNIPPET_WORDS = 24
+TAG_BREAK = "<\u200b"
 
 
 class Postgres:
@@ -47,18 +49,24 @@ class Postgres:
 
     def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
         headline = SearchHeadline(
-            "body",
+            searched_text(),
             self.query(terms),
             config=F("config"),
             start_sel=MARK_START,
             stop_sel=MARK_STOP,
             max_words=SNIPPET_WORDS,
             min_words=SNIPPET_WORDS // 2,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+            short_word=0,
         )
         rows = SearchDocument.objects.filter(pk__in=ids).annotate(snippet=headline)
-        return dict(rows.values_list("pk", "snippet"))
+        return {
+            pk: snippet.replace(TAG_BREAK, "<") for pk, snippet in rows.values_list("pk", "snippet")
+        }
+
+
+def searched_text() -> Replace:
+    """The body as the vector trigger reads it (search/migrations/0001_search_index.py)."""
+    return Replace(F("body"), Value("<"), Value(TAG_BREAK))
 
 
 class SQLite:
@@ -119,4 +127,3 @@ def _configs_in_use() -> set[str]:
     each of these ways (a handful of works' languages, read from the works, not the index)."""
     languages = Work.objects.order_by().values_list("language", flat=True).distinct()
     return {stemming_config(language) for language in languages}
-

@@ -198,5 +198,7 @@ def rebuild() -> None:
         _insert_chapters("TRUE", [])
         _insert_annotations("TRUE", [])
         if postgres:
+            # Checks the foreign keys now: an index cannot be built over rows still owing them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"CREATE INDEX search_document_vector ON {DOCUMENTS} USING gin (vector)")
             cursor.execute(f"ANALYZE {DOCUMENTS}")

@@ -20,7 +20,10 @@ CJK_CHARACTER = re.compile(f"([{_CJK}])")
 # indexed text, so that nothing a reader wrote can open or close a <mark>.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
-_SPACED_CJK = re.compile(f" ({MARK_START}?[{_CJK}]{MARK_STOP}?) ")
+# Spaces between CJK characters and their punctuation, markers aside: only `prepare` puts them
+# there (Chinese and Japanese put none), and a snippet shows the text as written.
+_JOINED = f"{_CJK}\u3001-\u303f\uff00-\uffef"
+_SPACED_CJK = re.compile(f"(?<=[{_JOINED}])({MARK_STOP}?)\\s+({MARK_START}?)(?=[{_JOINED}])")
 _WORD = re.compile(r"[^\W_]+")
 _QUOTED = re.compile(r'"([^"]*)"?')
 
@@ -60,7 +63,7 @@ def prepare(text: str) -> str:
 
 def unprepare(text: str) -> str:
     """Indexed text as it was written: the spaces `prepare` put around CJK characters removed."""
-    return _SPACED_CJK.sub(r"\1", text)
+    return _SPACED_CJK.sub(r"\1\2", text)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from annotations.models import Tag
 from fics.models import Work
@@ -35,7 +35,7 @@ class Scope:
 class Hit:
     document: SearchDocument
     rank: float
-    snippet: SafeString = SafeString("")
+    snippet: str = ""
 
     @property
     def url(self) -> str:
@@ -154,7 +154,7 @@ def _add_snippets(hits: list[Hit], backend, terms) -> None:
     marked = backend.snippets([hit.document.pk for hit in hits], terms)
     for hit in hits:
         if hit.document.pk in marked:
-            hit.snippet = mark_safe(snippet_html(marked[hit.document.pk]))  # noqa: S308
+            hit.snippet = mark_safe(snippet_html(marked[hit.document.pk]))
         else:
             # Found by its stems alone where the database marks no word: its opening.
             hit.snippet = escape(" ".join(unprepare(hit.document.body).split()[:40]))

@@ -9,12 +9,16 @@ from django.db import migrations, models
 # that writes a document, whichever code writes it (search.index, a cascade of a deletion).
 POSTGRES = [
     # The words stemmed by the work's language, then as written, so that a word being typed
-    # still matches as a prefix (search.backends).
+    # still matches as a prefix (search.backends). PostgreSQL's parser skips what looks like an
+    # HTML tag and the text inside <script>: a "<" followed by a zero-width space is only a sign,
+    # and a note that quotes HTML is found by its words (search.backends.searched_text).
     """
     CREATE FUNCTION search_document_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        searched text := replace(NEW.body, '<', U&'<\\200B');
     BEGIN
-        NEW.vector := CASE WHEN NEW.config = 'simple' THEN to_tsvector('simple', NEW.body)
-            ELSE to_tsvector(NEW.config::regconfig, NEW.body) || to_tsvector('simple', NEW.body)
+        NEW.vector := CASE WHEN NEW.config = 'simple' THEN to_tsvector('simple', searched)
+            ELSE to_tsvector(NEW.config::regconfig, searched) || to_tsvector('simple', searched)
         END;
         RETURN NEW;
     END $$

@@ -51,7 +51,7 @@ def test_bare_words_match_as_prefixes_and_by_their_stems(reader, story):
 
 def test_words_in_quotes_match_together(reader, story):
     assert found(reader, '"the river at dawn"') == ["text:p1"]
-    assert found(reader, '"river the dawn"') == []
+    assert found(reader, '"dawn river"') == []
     # Every term must match.
     assert found(reader, "river lighthouse") == []
 
@@ -175,25 +175,27 @@ def test_others_private_notes_never_appear_shared_ones_do(reader, other_reader, 
 
 
 def test_filters(reader, story):
-    other = import_story_file(
-        b"Title: Other river\nFandom: Star Wars\n\nA river on Naboo.\n", "other.txt"
-    ).work
-    annotate(reader, story.chapters.get(position=1), start=0, end=6, note="river note", tag_names=["x"])
+    other = import_story_file(b"A river on Naboo.\n", "other-river.txt").work
+    other.fandom = "Star Wars"
+    other.save()
+    annotate(
+        reader, story.chapters.get(position=1), start=0, end=6, note="river note", tag_names=["x"]
+    )
 
     assert len(found(reader, "river")) >= 3
     assert found(reader, "river", work=other) == ["work:", "text:p1"]
     assert "annotation:p1" not in found(reader, "river", scope=Scope.TEXT)
     assert found(reader, "river", scope=Scope.MINE) == ["annotation:p1"]
     assert found(reader, "river", tag=reader.tags.get()) == ["annotation:p1"]
-    fandom = Work.objects.get(pk=other.pk).fandom
-    assert fandom
-    assert [group.work for group in find(reader=reader, text="river", fandom=fandom).groups] == [
-        other
-    ]
+    assert [
+        group.work for group in find(reader=reader, text="river", fandom="Star Wars").groups
+    ] == [other]
 
 
 def test_chinese_and_japanese_are_found_by_any_run_of_characters(reader):
-    import_story_file("第一章\n\n她走到河边，水很冷。\n\n東京の夜は静かだった。\n".encode(), "河.txt")
+    import_story_file(
+        "第一章\n\n她走到河边，水很冷。\n\n東京の夜は静かだった。\n".encode(), "河.txt"
+    )
 
     assert found(reader, "河边") == ["text:p1"]
     assert found(reader, "水很冷") == ["text:p1"]
