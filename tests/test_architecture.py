@@ -30,8 +30,15 @@ def test_the_core_imports_nothing_of_the_apps_built_on_it():
     assert offenders == []
 
 
+@pytest.mark.parametrize("target", ["fics", "annotations"])
+def test_search_is_built_on_top_and_nothing_below_imports_it(target):
+    offenders = [path for path in modules(target) if "search" in top_level_imports(path)]
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
-    "target", ["fics/parser", "annotations/anchoring.py", "annotations/reanchoring.py"]
+    "target",
+    ["fics/parser", "annotations/anchoring.py", "annotations/reanchoring.py", "search/query.py"],
 )
 def test_the_pure_cores_import_no_django(target):
     offenders = [path for path in modules(target) if "django" in top_level_imports(path)]
