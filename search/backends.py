@@ -1,7 +1,7 @@
 """Full-text matching, ranking and snippets: PostgreSQL's text search or SQLite's FTS5, chosen
 by the database in use, behind one interface (`current()`): `matching` narrows a queryset of
-SearchDocument to those holding every term, each with a `rank`; `snippets` marks the matched
-words of a few of them with search.query.MARK_START/MARK_STOP.
+SearchDocument to those holding every term; `ranks` scores a few of them (higher is better),
+`snippets` marks their matched words with search.query.MARK_START/MARK_STOP.
 
 Every term matches two ways, stemmed (a search for "walked" finds "walking") and as typed,
 unstemmed, as a prefix: stemming cuts "walki" to a stem that "walking" does not share, and the
@@ -13,7 +13,7 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
@@ -44,8 +44,12 @@ class Postgres:
         return reduce(or_, ways)
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
-        query = self.query(terms)
-        return documents.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
+        return documents.filter(vector=self.query(terms))
+
+    def ranks(self, ids: list[int], terms: list[Term]) -> dict[int, float]:
+        rank = SearchRank(F("vector"), self.query(terms))
+        rows = SearchDocument.objects.filter(pk__in=ids).annotate(rank=rank)
+        return dict(rows.values_list("pk", "rank"))
 
     def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
         headline = SearchHeadline(
@@ -88,14 +92,18 @@ class SQLite:
             documents = documents.filter(
                 pk__in=RawSQL(either, [self._stemmed(term), self._plain(term)])
             )
-        # bm25 of the words as typed; a document only the stems found ranks after them.
-        rank = RawSQL(
-            "COALESCE((SELECT -bm25(search_plain) FROM search_plain "
-            f"WHERE search_plain MATCH %s AND rowid = {SearchDocument._meta.db_table}.id), 0)",
-            [" OR ".join(self._plain(term) for term in terms)],
-            output_field=FloatField(),
-        )
-        return documents.annotate(rank=rank)
+        return documents
+
+    def ranks(self, ids: list[int], terms: list[Term]) -> dict[int, float]:
+        """bm25 of the words as typed; a document only their stems found ranks after them."""
+        query = " OR ".join(self._plain(term) for term in terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(search_plain) FROM search_plain WHERE search_plain MATCH %s "
+                f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [query, *ids],
+            )
+            return dict.fromkeys(ids, 0.0) | dict(cursor.fetchall())
 
     def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
         found: dict[int, str] = {}

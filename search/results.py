@@ -110,9 +110,9 @@ def find(
     if fandom:
         documents = documents.filter(work__fandom=fandom)
     backend = backends.current()
-    found = list(
-        backend.matching(documents, terms).values_list("pk", "work_id", "rank")[:CANDIDATES]
-    )
+    matched = list(backend.matching(documents, terms).values_list("pk", "work_id")[:CANDIDATES])
+    ranks = backend.ranks([pk for pk, _ in matched], terms) if matched else {}
+    found = [(pk, work_id, ranks[pk]) for pk, work_id in matched]
     by_work: dict[int, list[tuple[int, float]]] = {}
     for pk, work_id, rank in found:
         by_work.setdefault(work_id, []).append((pk, rank))
