@@ -1,7 +1,10 @@
 """The index follows every write, and matches the way the search box promises: on SQLite and on
 PostgreSQL alike (run the suite with DATABASE_URL for the second)."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from annotations import services
 from fics.importing import OnNewerVersion, import_story_file
@@ -211,3 +214,14 @@ def test_rebuild_gives_the_same_index(reader, story):
     index.rebuild()
     assert sorted(SearchDocument.objects.values_list("kind", "segment", "body")) == before
     assert found(reader, "river", scope=Scope.MINE) == ["annotation:p1"]
+
+
+def test_rebuild_command_indexes_a_library_that_had_no_index(reader, story):
+    SearchDocument.objects.all().delete()
+    assert found(reader, "lighthouse") == []
+    out = StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    assert found(reader, "lighthouse") == ["text:p1"]
+    assert "Indexed" in out.getvalue()
