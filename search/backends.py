@@ -3,9 +3,8 @@ by the database in use, behind one interface (`current()`): `matching` narrows a
 SearchDocument to those holding every term; `ranks` scores a few of them (higher is better),
 `snippets` marks their matched words with search.query.MARK_START/MARK_STOP.
 
-Every term matches two ways, stemmed (a search for "walked" finds "walking") and as typed,
-unstemmed, as a prefix: stemming cuts "walki" to a stem that "walking" does not share, and the
-box searches as the reader types.
+Both index words stemmed (a search for "walked" finds "walking"); a bare word matches as a
+prefix, in the forms search.query.forms gives it, since the box searches as the reader types.
 """
 
 from functools import reduce
@@ -19,28 +18,29 @@ from django.db.models.functions import Replace
 
 from fics.models import Work
 from search.models import SearchDocument
-from search.query import MARK_START, MARK_STOP, Term, stemming_config
+from search.query import MARK_START, MARK_STOP, Term, forms, stemming_config
 
 SNIPPET_WORDS = 24
 TAG_BREAK = "<\u200b"
 
 
 class Postgres:
-    """One tsvector per document (a trigger fills it: the words stemmed by the work's language,
-    then as written), one GIN index, ts_rank and ts_headline."""
+    """One tsvector per document (a trigger fills it, stemmed by the work's language), one GIN
+    index, ts_rank and ts_headline."""
 
     def __init__(self, configs: set[str]):
-        self.configs = sorted(configs - {"simple"})
+        self.configs = sorted(configs)
 
     def query(self, terms: list[Term]) -> SearchQuery:
         return reduce(and_, (self._term(term) for term in terms))
 
     def _term(self, term: Term) -> SearchQuery:
-        words = [f"'{word}'" for word in term.words]
-        phrase = " <-> ".join(words)
-        typed = phrase + ":*" if term.prefix else phrase
-        ways = [SearchQuery(phrase, config=config, search_type="raw") for config in self.configs]
-        ways.append(SearchQuery(typed, config="simple", search_type="raw"))
+        """Each form, stemmed each way the library's languages are: a document matches the
+        words stemmed its own way."""
+        ways = []
+        for words, prefix in forms(term):
+            phrase = " <-> ".join(f"'{word}'" for word in words) + (":*" if prefix else "")
+            ways += [SearchQuery(phrase, config=c, search_type="raw") for c in self.configs]
         return reduce(or_, ways)
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
@@ -74,37 +74,32 @@ def searched_text() -> Replace:
 
 
 class SQLite:
-    """Two FTS5 tables over the documents' bodies (triggers keep them): `search_stemmed`
-    (Porter, which stems English only) and `search_plain` (words as written, for prefixes)."""
+    """One FTS5 table over the documents' bodies, kept by triggers: Porter stems English words
+    (and only English ones); bm25 and snippet()."""
 
-    def _stemmed(self, term: Term) -> str:
-        return '"' + " ".join(term.words) + '"'
-
-    def _plain(self, term: Term) -> str:
-        return self._stemmed(term) + ("*" if term.prefix else "")
+    def _query(self, terms: list[Term]) -> str:
+        return " AND ".join(
+            "("
+            + " OR ".join(
+                '"' + " ".join(words) + '"' + ("*" if prefix else "")
+                for words, prefix in forms(term)
+            )
+            + ")"
+            for term in terms
+        )
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
-        for term in terms:
-            either = (
-                "SELECT rowid FROM search_stemmed WHERE search_stemmed MATCH %s "
-                "UNION SELECT rowid FROM search_plain WHERE search_plain MATCH %s"
-            )
-            documents = documents.filter(
-                pk__in=RawSQL(either, [self._stemmed(term), self._plain(term)])
-            )
-        return documents
+        found = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+        return documents.filter(pk__in=RawSQL(found, [self._query(terms)]))
 
     def ranks(self, ids: list[int], terms: list[Term]) -> dict[int, float]:
-        """bm25 of the words as typed; a document only their stems found ranks after them.
-
-        Over every match, kept for `ids` here: FTS5 answers `rowid IN (…)` by running the
-        query once per id, which took seconds for a thousand of them."""
-        query = " OR ".join(self._plain(term) for term in terms)
+        """bm25, over every match, kept for `ids` here: FTS5 answers `rowid IN (…)` by running
+        the query once per id, which took seconds for a thousand of them."""
         ranks = dict.fromkeys(ids, 0.0)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid, -bm25(search_plain) FROM search_plain WHERE search_plain MATCH %s",
-                [query],
+                "SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s",
+                [self._query(terms)],
             )
             for pk, rank in cursor.fetchall():
                 if pk in ranks:
@@ -112,22 +107,13 @@ class SQLite:
         return ranks
 
     def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for table, query in (
-            ("search_plain", " OR ".join(self._plain(term) for term in terms)),
-            ("search_stemmed", " OR ".join(self._stemmed(term) for term in terms)),
-        ):
-            wanted = [pk for pk in ids if pk not in found]
-            if not wanted:
-                break
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT rowid, snippet({table}, 0, %s, %s, '…', %s) FROM {table} "
-                    f"WHERE {table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(wanted))})",
-                    [MARK_START, MARK_STOP, SNIPPET_WORDS, query, *wanted],
-                )
-                found.update(cursor.fetchall())
-        return found
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(search_fts, 0, %s, %s, '…', %s) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [MARK_START, MARK_STOP, SNIPPET_WORDS, self._query(terms), *ids],
+            )
+            return dict(cursor.fetchall())
 
 
 def current() -> Postgres | SQLite:
@@ -140,4 +126,4 @@ def _configs_in_use() -> set[str]:
     """The stemming configurations of the library's languages: a term is looked up stemmed
     each of these ways (a handful of works' languages, read from the works, not the index)."""
     languages = Work.objects.order_by().values_list("language", flat=True).distinct()
-    return {stemming_config(language) for language in languages}
+    return {stemming_config(language) for language in languages} or {"simple"}

@@ -200,5 +200,7 @@ def rebuild() -> None:
         if postgres:
             # Checks the foreign keys now: an index cannot be built over rows still owing them.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # Room to sort a library's words in memory rather than in batches on disk.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(f"CREATE INDEX search_document_vector ON {DOCUMENTS} USING gin (vector)")
             cursor.execute(f"ANALYZE {DOCUMENTS}")

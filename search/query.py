@@ -73,6 +73,22 @@ class Term:
     prefix: bool
 
 
+# The shortest a bare word is cut to (see `forms`).
+MIN_CUT = 4
+
+
+def forms(term: Term) -> list[tuple[tuple[str, ...], bool]]:
+    """The ways a term may match, as (words, last word a prefix). Both databases stem what
+    they index, and a word being typed may end in half a suffix that its stem lacks ("walki"
+    is no prefix of "walk", the stem of "walking"): a bare word also matches with its last one
+    or two letters dropped, while four remain."""
+    if not term.prefix:
+        return [(term.words, False)]
+    *head, last = term.words
+    cuts = [last[:-drop] for drop in (1, 2) if len(last) - drop >= MIN_CUT]
+    return [(term.words, True)] + [((*head, cut), True) for cut in cuts]
+
+
 def parse(text: str) -> list[Term]:
     """The terms of a query; every one must match. Unbalanced quotes run to the end."""
     terms = []

@@ -8,18 +8,16 @@ from django.db import migrations, models
 # The full-text index of search_document.body, kept by the database itself in the transaction
 # that writes a document, whichever code writes it (search.index, a cascade of a deletion).
 POSTGRES = [
-    # The words stemmed by the work's language, then as written, so that a word being typed
-    # still matches as a prefix (search.backends). PostgreSQL's parser skips what looks like an
-    # HTML tag and the text inside <script>: a "<" followed by a zero-width space is only a sign,
-    # and a note that quotes HTML is found by its words (search.backends.searched_text).
+    # The words stemmed by the work's language (search.backends). PostgreSQL's parser skips
+    # what looks like an HTML tag and the text inside <script>: a "<" followed by a zero-width
+    # space is only a sign, and a note quoting HTML is found by its words
+    # (search.backends.searched_text).
     """
     CREATE FUNCTION search_document_vector() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         searched text := replace(NEW.body, '<', U&'<\\200B');
     BEGIN
-        NEW.vector := CASE WHEN NEW.config = 'simple' THEN to_tsvector('simple', searched)
-            ELSE to_tsvector(NEW.config::regconfig, searched) || to_tsvector('simple', searched)
-        END;
+        NEW.vector := to_tsvector(NEW.config::regconfig, searched);
         RETURN NEW;
     END $$
     """,
@@ -33,31 +31,25 @@ POSTGRES_REVERSE = [
     "DROP TRIGGER search_document_vector ON search_document",
     "DROP FUNCTION search_document_vector()",
 ]
-# Two FTS5 tables over the bodies (external content: the text is stored once): Porter stems
-# English; the other keeps words as written, for prefixes and for every other language.
+# One FTS5 table over the bodies (external content: the text is stored once); Porter stems
+# English words.
 SQLITE = [
-    "CREATE VIRTUAL TABLE search_stemmed USING fts5(body, content='search_document', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE search_plain USING fts5(body, content='search_document', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_document', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4')",
     """
     CREATE TRIGGER search_document_insert AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_stemmed(rowid, body) VALUES (new.id, new.body);
-        INSERT INTO search_plain(rowid, body) VALUES (new.id, new.body);
+        INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body);
     END
     """,
     """
     CREATE TRIGGER search_document_delete AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_stemmed(search_stemmed, rowid, body) VALUES ('delete', old.id, old.body);
-        INSERT INTO search_plain(search_plain, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body);
     END
     """,
     """
     CREATE TRIGGER search_document_update AFTER UPDATE OF body ON search_document BEGIN
-        INSERT INTO search_stemmed(search_stemmed, rowid, body) VALUES ('delete', old.id, old.body);
-        INSERT INTO search_plain(search_plain, rowid, body) VALUES ('delete', old.id, old.body);
-        INSERT INTO search_stemmed(rowid, body) VALUES (new.id, new.body);
-        INSERT INTO search_plain(rowid, body) VALUES (new.id, new.body);
+        INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body);
     END
     """,
 ]
@@ -65,8 +57,7 @@ SQLITE_REVERSE = [
     "DROP TRIGGER search_document_update",
     "DROP TRIGGER search_document_delete",
     "DROP TRIGGER search_document_insert",
-    "DROP TABLE search_plain",
-    "DROP TABLE search_stemmed",
+    "DROP TABLE search_fts",
 ]
 
 
