@@ -32,13 +32,14 @@ class Postgres:
         self.configs = sorted(configs)
 
     def query(self, terms: list[Term]) -> SearchQuery:
-        return reduce(and_, (self._term(term) for term in terms))
+        last = len(terms) - 1
+        return reduce(and_, (self._term(term, n == last) for n, term in enumerate(terms)))
 
-    def _term(self, term: Term) -> SearchQuery:
+    def _term(self, term: Term, typing: bool) -> SearchQuery:
         """Each form, stemmed each way the library's languages are: a document matches the
         words stemmed its own way."""
         ways = []
-        for words, prefix in forms(term):
+        for words, prefix in forms(term, typing=typing):
             phrase = " <-> ".join(f"'{word}'" for word in words) + (":*" if prefix else "")
             ways += [SearchQuery(phrase, config=c, search_type="raw") for c in self.configs]
         return reduce(or_, ways)
@@ -82,10 +83,10 @@ class SQLite:
             "("
             + " OR ".join(
                 '"' + " ".join(words) + '"' + ("*" if prefix else "")
-                for words, prefix in forms(term)
+                for words, prefix in forms(term, typing=n == len(terms) - 1)
             )
             + ")"
-            for term in terms
+            for n, term in enumerate(terms)
         )
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:

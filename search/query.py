@@ -77,13 +77,15 @@ class Term:
 MIN_CUT = 4
 
 
-def forms(term: Term) -> list[tuple[tuple[str, ...], bool]]:
+def forms(term: Term, *, typing: bool) -> list[tuple[tuple[str, ...], bool]]:
     """The ways a term may match, as (words, last word a prefix). Both databases stem what
-    they index, and a word being typed may end in half a suffix that its stem lacks ("walki"
-    is no prefix of "walk", the stem of "walking"): a bare word also matches with its last one
-    or two letters dropped, while four remain."""
+    they index, and the word being typed (`typing`: the query's last) may end in half a
+    suffix that its stem lacks ("walki" is no prefix of "walk", the stem of "walking"): it also
+    matches with its last one or two letters dropped, while four remain."""
     if not term.prefix:
         return [(term.words, False)]
+    if not typing:
+        return [(term.words, True)]
     *head, last = term.words
     cuts = [last[:-drop] for drop in (1, 2) if len(last) - drop >= MIN_CUT]
     return [(term.words, True)] + [((*head, cut), True) for cut in cuts]

@@ -37,15 +37,16 @@ def test_a_word_with_an_apostrophe_or_cjk_characters_is_a_phrase_of_its_parts():
     assert parse("東京") == [Term(("東", "京"), prefix=True)]
 
 
-def test_a_word_being_typed_also_matches_without_its_last_letters():
-    assert forms(Term(("walki",), True)) == [(("walki",), True), (("walk",), True)]
-    assert forms(Term(("happine",), True)) == [
+def test_the_word_being_typed_also_matches_without_its_last_letters():
+    assert forms(Term(("walki",), True), typing=True) == [(("walki",), True), (("walk",), True)]
+    assert forms(Term(("happine",), True), typing=True) == [
         (("happine",), True),
         (("happin",), True),
         (("happi",), True),
     ]
-    assert forms(Term(("run",), True)) == [(("run",), True)]
-    assert forms(Term(("the", "river"), False)) == [(("the", "river"), False)]
+    assert forms(Term(("run",), True), typing=True) == [(("run",), True)]
+    assert forms(Term(("walki",), True), typing=False) == [(("walki",), True)]
+    assert forms(Term(("the", "river"), False), typing=True) == [(("the", "river"), False)]
 
 
 def test_cjk_is_spaced_for_the_index_and_joined_for_the_reader():
