@@ -18,7 +18,7 @@ from django.db.models.functions import Replace
 
 from fics.models import Work
 from search.models import SearchDocument
-from search.query import MARK_START, MARK_STOP, Term, forms, stemming_config
+from search.query import MARK_START, MARK_STOP, Term, forms, stemming_config, typing_index
 
 SNIPPET_WORDS = 24
 TAG_BREAK = "<\u200b"
@@ -32,8 +32,8 @@ class Postgres:
         self.configs = sorted(configs)
 
     def query(self, terms: list[Term]) -> SearchQuery:
-        last = len(terms) - 1
-        return reduce(and_, (self._term(term, n == last) for n, term in enumerate(terms)))
+        typed = typing_index(terms)
+        return reduce(and_, (self._term(term, n == typed) for n, term in enumerate(terms)))
 
     def _term(self, term: Term, typing: bool) -> SearchQuery:
         """Each form, stemmed each way the library's languages are: a document matches the
@@ -79,15 +79,15 @@ class SQLite:
     (and only English ones); bm25 and snippet()."""
 
     def _query(self, terms: list[Term]) -> str:
-        return " AND ".join(
-            "("
-            + " OR ".join(
-                '"' + " ".join(words) + '"' + ("*" if prefix else "")
-                for words, prefix in forms(term, typing=n == len(terms) - 1)
-            )
-            + ")"
-            for n, term in enumerate(terms)
-        )
+        typed = typing_index(terms)
+        return " AND ".join(self._term(term, n == typed) for n, term in enumerate(terms))
+
+    def _term(self, term: Term, typing: bool) -> str:
+        ways = [
+            '"' + " ".join(words) + '"' + ("*" if prefix else "")
+            for words, prefix in forms(term, typing=typing)
+        ]
+        return "(" + " OR ".join(ways) + ")"
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
         found = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"

@@ -1,9 +1,9 @@
 """What a reader types into the search box, as terms both databases understand; and the text
 the index holds, spaced so that Chinese and Japanese can be searched. No Django here.
 
-A term is a run of words: a bare word matches as a prefix (the box searches as you type), words
-in double quotes match as a phrase. Only letters and digits reach the database, so no operator
-of either query language can be typed in.
+A term is a run of words: a bare word matches by its stem, the last one, being typed, as a
+prefix too (the box searches as you type); words in double quotes match as a phrase. Only
+letters and digits reach the database, so no operator of either query language can be typed in.
 """
 
 import html
@@ -69,7 +69,7 @@ def unprepare(text: str) -> str:
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]
-    # A bare word is still being typed: its last word matches any word it begins.
+    # Bare, not in quotes: the last such term is the one being typed (see `forms`).
     prefix: bool
 
 
@@ -78,17 +78,22 @@ MIN_CUT = 4
 
 
 def forms(term: Term, *, typing: bool) -> list[tuple[tuple[str, ...], bool]]:
-    """The ways a term may match, as (words, last word a prefix). Both databases stem what
-    they index, and the word being typed (`typing`: the query's last) may end in half a
-    suffix that its stem lacks ("walki" is no prefix of "walk", the stem of "walking"): it also
-    matches with its last one or two letters dropped, while four remain."""
-    if not term.prefix:
+    """The ways a term may match, as (words, last word a prefix). A bare word the reader has
+    finished matches by its stem (prefixes of every word made PostgreSQL merge whole posting
+    lists: 60 ms for two words over 600,000 documents). The word being typed (`typing`: the
+    query's last bare word) is a prefix, and may end in half a suffix that its stem lacks
+    ("walki" is no prefix of "walk", the stem of "walking"): it also matches with its last one
+    or two letters dropped, while four remain."""
+    if not (term.prefix and typing):
         return [(term.words, False)]
-    if not typing:
-        return [(term.words, True)]
     *head, last = term.words
     cuts = [last[:-drop] for drop in (1, 2) if len(last) - drop >= MIN_CUT]
     return [(term.words, True)] + [((*head, cut), True) for cut in cuts]
+
+
+def typing_index(terms: list[Term]) -> int | None:
+    """Which term the reader is typing: the last, when it is bare."""
+    return len(terms) - 1 if terms and terms[-1].prefix else None
 
 
 def parse(text: str) -> list[Term]:

@@ -17,8 +17,8 @@ from search.models import SearchDocument
 from search.query import parse, snippet_html, unprepare
 
 # Matches looked at per search, whatever the library's size: ranking every paragraph that
-# holds a common word would take seconds over millions of them.
-CANDIDATES = 1000
+# holds a common word would take seconds over millions of them; a page shows a few dozen.
+CANDIDATES = 500
 WORKS_PER_PAGE = 10
 HITS_PER_WORK = 3
 HITS_PER_PAGE = 20
