@@ -36,6 +36,7 @@ from annotations.models import Annotation  # noqa: E402
 from bench.export_bench import bench_exports  # noqa: E402
 from bench.parser_bench import bench_parser_scaling  # noqa: E402
 from bench.reanchor_bench import bench_reanchoring  # noqa: E402
+from bench.search_bench import bench_search  # noqa: E402
 from bench.serving_bench import bench_serving  # noqa: E402
 from bench.story_map_bench import bench_story_map  # noqa: E402
 from fics.importing import import_story_file  # noqa: E402
@@ -267,6 +268,7 @@ def main() -> None:
     bench_import_memory()
     bench_serving(logged_in_client()[1])
     bench_render()
+    bench_search(logged_in_client()[0])
     bench_annotated_render()
     bench_annotation_create()
     bench_story_map()

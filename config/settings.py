@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The search index's vector column (search.models); harmless on SQLite.
+    "django.contrib.postgres",
     "django_htmx",
     # Before django_tasks_db: its `db_worker` command is fics' own (it takes back imports whose
     # worker died, and prunes old results), which wraps the library's.
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "groups",
     "annotations",
+    # After `annotations`: its receivers of fics.signals run first (search.receivers).
+    "search",
 ]
 
 MIDDLEWARE = [

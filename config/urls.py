@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("annotations.urls")),
     path("", include("annotations.exports.urls")),
+    path("", include("search.urls")),
 ]

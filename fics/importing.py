@@ -30,7 +30,7 @@ from fics.parser import (
     detect_characters,
     parse_story,
 )
-from fics.signals import work_text_changed
+from fics.signals import work_imported, work_text_changed
 
 
 class Outcome(StrEnum):
@@ -285,6 +285,7 @@ def _create_work(
         for chapter, prepared_chapter in zip(chapters, prepared, strict=True)
     )
     _finish(work, characters)
+    work_imported.send(sender=Work, work=work)
     return work
 
 

@@ -39,6 +39,12 @@ def test_groups_know_nothing_of_annotations_or_works():
     assert offenders == []
 
 
+@pytest.mark.parametrize("target", ["fics", "annotations"])
+def test_search_is_built_on_top_and_nothing_below_imports_it(target):
+    offenders = [path for path in modules(target) if "search" in top_level_imports(path)]
+    assert offenders == []
+
+
 @pytest.mark.parametrize(
     "target",
     [
@@ -47,6 +53,7 @@ def test_groups_know_nothing_of_annotations_or_works():
         "annotations/reanchoring.py",
         "annotations/orphan_suggestions.py",
         "annotations/story_map.py",
+        "search/query.py",
     ],
 )
 def test_the_pure_cores_import_no_django(target):

@@ -157,3 +157,12 @@ def test_a_reader_who_leaves_the_group_stops_seeing_it(other_reader, reader, sce
     assert f"annotation-{own.pk}" not in page
     assert "club secret" in page  # his own stays his
     assert bob.get(reverse("annotation_thread", args=[own.pk])).status_code == 404
+
+
+def test_a_group_note_is_found_by_members_and_by_nobody_else(group_note, reader, outsider):
+    def found_by(user) -> bool:
+        page = client_of(user).get(reverse("search"), {"q": "club secret"}).content.decode()
+        return "Nothing matches" not in page
+
+    assert found_by(reader)
+    assert not found_by(outsider)

@@ -1,0 +1,130 @@
+"""Full-text matching, ranking and snippets: PostgreSQL's text search or SQLite's FTS5, chosen
+by the database in use, behind one interface (`current()`): `matching` narrows a queryset of
+SearchDocument to those holding every term; `ranks` scores a few of them (higher is better),
+`snippets` marks their matched words with search.query.MARK_START/MARK_STOP.
+
+Both index words stemmed (a search for "walked" finds "walking"); a bare word matches as a
+prefix, in the forms search.query.forms gives it, since the box searches as the reader types.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
+
+from fics.models import Work
+from search.models import SearchDocument
+from search.query import MARK_START, MARK_STOP, Term, forms, stemming_config, typing_index
+
+SNIPPET_WORDS = 24
+TAG_BREAK = "<\u200b"
+
+
+class Postgres:
+    """One tsvector per document (a trigger fills it, stemmed by the work's language), one GIN
+    index, ts_rank and ts_headline."""
+
+    def __init__(self, configs: set[str]):
+        self.configs = sorted(configs)
+
+    def query(self, terms: list[Term]) -> SearchQuery:
+        typed = typing_index(terms)
+        return reduce(and_, (self._term(term, n == typed) for n, term in enumerate(terms)))
+
+    def _term(self, term: Term, typing: bool) -> SearchQuery:
+        """Each form, stemmed each way the library's languages are: a document matches the
+        words stemmed its own way."""
+        ways = []
+        for words, prefix in forms(term, typing=typing):
+            phrase = " <-> ".join(f"'{word}'" for word in words) + (":*" if prefix else "")
+            ways += [SearchQuery(phrase, config=c, search_type="raw") for c in self.configs]
+        return reduce(or_, ways)
+
+    def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
+        return documents.filter(vector=self.query(terms))
+
+    def ranks(self, ids: list[int], terms: list[Term]) -> dict[int, float]:
+        rank = SearchRank(F("vector"), self.query(terms))
+        rows = SearchDocument.objects.filter(pk__in=ids).annotate(rank=rank)
+        return dict(rows.values_list("pk", "rank"))
+
+    def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
+        headline = SearchHeadline(
+            searched_text(),
+            self.query(terms),
+            config=F("config"),
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            short_word=0,
+        )
+        rows = SearchDocument.objects.filter(pk__in=ids).annotate(snippet=headline)
+        return {
+            pk: snippet.replace(TAG_BREAK, "<") for pk, snippet in rows.values_list("pk", "snippet")
+        }
+
+
+def searched_text() -> Replace:
+    """The body as the vector trigger reads it (search/migrations/0001_search_index.py)."""
+    return Replace(F("body"), Value("<"), Value(TAG_BREAK))
+
+
+class SQLite:
+    """One FTS5 table over the documents' bodies, kept by triggers: Porter stems English words
+    (and only English ones); bm25 and snippet()."""
+
+    def _query(self, terms: list[Term]) -> str:
+        typed = typing_index(terms)
+        return " AND ".join(self._term(term, n == typed) for n, term in enumerate(terms))
+
+    def _term(self, term: Term, typing: bool) -> str:
+        ways = [
+            '"' + " ".join(words) + '"' + ("*" if prefix else "")
+            for words, prefix in forms(term, typing=typing)
+        ]
+        return "(" + " OR ".join(ways) + ")"
+
+    def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
+        found = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+        return documents.filter(pk__in=RawSQL(found, [self._query(terms)]))
+
+    def ranks(self, ids: list[int], terms: list[Term]) -> dict[int, float]:
+        """bm25, over every match, kept for `ids` here: FTS5 answers `rowid IN (…)` by running
+        the query once per id, which took seconds for a thousand of them."""
+        ranks = dict.fromkeys(ids, 0.0)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s",
+                [self._query(terms)],
+            )
+            for pk, rank in cursor.fetchall():
+                if pk in ranks:
+                    ranks[pk] = rank
+        return ranks
+
+    def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(search_fts, 0, %s, %s, '…', %s) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [MARK_START, MARK_STOP, SNIPPET_WORDS, self._query(terms), *ids],
+            )
+            return dict(cursor.fetchall())
+
+
+def current() -> Postgres | SQLite:
+    if connection.vendor == "postgresql":
+        return Postgres(_configs_in_use())
+    return SQLite()
+
+
+def _configs_in_use() -> set[str]:
+    """The stemming configurations of the library's languages: a term is looked up stemmed
+    each of these ways (a handful of works' languages, read from the works, not the index)."""
+    languages = Work.objects.order_by().values_list("language", flat=True).distinct()
+    return {stemming_config(language) for language in languages} or {"simple"}
