@@ -16,6 +16,9 @@ from fics.models import Chapter, Work
 
 HIDE_SHARED = "hide_shared"
 COLOUR_BY_TAG = "colour_by_tag"
+# Read on every chapter page: the choices' `values` are worked out anew at each use.
+TAG_KINDS = frozenset(Tag.Kind.values)
+COLOURS = frozenset(Colour.values)
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,8 @@ class HighlightFilter:
         colour = query.get("colour", "")
         return cls(
             tag=int(tag) if tag.isdigit() else None,
-            kind=kind if kind in Tag.Kind.values else "",
-            colour=colour if colour in Colour.values else "",
+            kind=kind if kind in TAG_KINDS else "",
+            colour=colour if colour in COLOURS else "",
         )
 
     def __bool__(self) -> bool:
