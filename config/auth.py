@@ -54,4 +54,3 @@ def _user_query(using: str) -> tuple[str, list[str], list]:
     ]
     attnames = [column.target.attname for column in columns]
     return sql, attnames, list(zip(columns, converters, strict=True))
-
