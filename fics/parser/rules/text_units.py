@@ -65,7 +65,8 @@ def read_units(text: str, *, markdown: bool) -> list[Unit]:
 def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text) + len(_WIDE_CHARS.findall(text))
+    # Counted by subn: findall would make a string of every wide character.
+    return len(text) + _WIDE_CHARS.subn("", text)[1]
 
 
 def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line]]]:
