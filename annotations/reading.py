@@ -20,6 +20,9 @@ COLOUR_BY_TAG = "colour_by_tag"
 # The session's record of whose annotations each work's pages show: work id → view.
 READING_VIEWS = "reading_views"
 MINE, ALL = "own", "all"
+# Read on every chapter page: the choices' `values` are worked out anew at each use.
+TAG_KINDS = frozenset(Tag.Kind.values)
+COLOURS = frozenset(Colour.values)
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,8 @@ class HighlightFilter:
         colour = query.get("colour", "")
         return cls(
             tag=int(tag) if tag.isdigit() else None,
-            kind=kind if kind in Tag.Kind.values else "",
-            colour=colour if colour in Colour.values else "",
+            kind=kind if kind in TAG_KINDS else "",
+            colour=colour if colour in COLOURS else "",
         )
 
     def __bool__(self) -> bool:

@@ -56,7 +56,8 @@ NOTES = ["Oh, *this*.", "She said the same in chapter one.", "Compare with the e
 WORK_COLUMNS = (
     "id", "title", "author", "fandom", "summary", "notes", "end_notes", "rating", "warnings",
     "relationships", "additional_tags", "language", "source_name", "content_hash",
-    "source_format", "word_count", "chapter_count", "characters", "created", "updated",
+    "source_format", "word_count", "chapter_count", "characters", "suggested_characters",
+    "created", "updated",
 )  # fmt: skip
 CHAPTER_COLUMNS = (
     "id", "work_id", "position", "title", "notes_before", "notes_after", "word_count", "removed",
@@ -186,7 +187,7 @@ def work_rows(library: Library):
             work_id, library.titles[work_id - 1], rng.choice(authors), rng.choice(FANDOMS),
             library.pool[rng.randrange(len(library.pool))][:300], "", "", "Teen And Up Audiences",
             "[]", f'["{characters[0]}/{characters[1]}"]', "[]", "en", f"scale-{work_id}.txt",
-            f"{work_id:064x}", "txt", word_count, len(chapter_ids), to_json(characters),
+            f"{work_id:064x}", "txt", word_count, len(chapter_ids), to_json(characters), "[]",
             created, created,
         )  # fmt: skip
 

@@ -26,8 +26,13 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        login = resolve_url(settings.LOGIN_URL)
-        if request.htmx and response.status_code == 302 and response["Location"].startswith(login):
+        # Cheapest test first: `request.htmx` reads the headers and the login URL is reversed,
+        # which on every page cost more than the rest of this check.
+        if (
+            response.status_code == 302
+            and request.htmx
+            and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+        ):
             if request.method != "GET":
                 return HttpResponse(LOGGED_OUT, status=401, content_type="text/plain")
             return HttpResponseClientRedirect(response["Location"])

@@ -156,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend, with the user of each request read by one written-out query (config/auth.py).
+AUTHENTICATION_BACKENDS = ["config.auth.ReaderBackend"]
 LOGIN_URL = "login"
 # Failed logins are counted here (config/login.py): in files, so that every server process sees
 # the same counts.

@@ -10,6 +10,9 @@ from fics.parser.rules.language import guess_language
         ("", 0),
         ("One two  three\nfour", 4),
         ("Don't — stop.", 2),
+        # Wordless runs at the start, side by side, and at the end.
+        ("— Well, — — fine …", 2),
+        ("…\n-- a --", 1),
         ("时间于你而言是什么？", 9),
         ("阿周那 said hello", 5),
         ("ハリーは言った", 7),

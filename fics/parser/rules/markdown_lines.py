@@ -11,6 +11,8 @@ _QUOTE_MARKER = re.compile(r"^\s*(?:> ?)+")
 _HEADING_HASHES = re.compile(r"^#{1,6}\s+")
 _EMPHASIS_DELIMITERS = ("***", "**", "*", "___", "__", "_")
 _DECORATION = "#*_ "
+_DECORATION_START = _DECORATION + "["
+_DECORATION_END = _DECORATION + "]"
 
 
 def is_markdown_name(filename: str) -> bool:
@@ -18,7 +20,8 @@ def is_markdown_name(filename: str) -> bool:
 
 
 def strip_quote_marker(line: str) -> str:
-    return _without_match(_QUOTE_MARKER, line)
+    # A search for the character is cheaper than the pattern, and most lines have none.
+    return _without_match(_QUOTE_MARKER, line) if ">" in line else line
 
 
 def is_bold_paragraph(text: str) -> bool:
@@ -32,6 +35,9 @@ def strip_decoration(text: str) -> str:
     An unmatched bracket goes too: Project Gutenberg puts "Chapter I.]" at the end of a
     multi-line "[Illustration: …" block.
     """
+    # Most lines have nothing to strip: every step below starts or ends with one of these.
+    if not text or (text[0] not in _DECORATION_START and text[-1] not in _DECORATION_END):
+        return text
     words = strip_heading_hashes(text).strip(_DECORATION)
     if words.startswith("[") and words.endswith("]") and words.count("[") == 1:
         words = words[1:-1]
@@ -43,7 +49,7 @@ def strip_decoration(text: str) -> str:
 
 
 def strip_heading_hashes(text: str) -> str:
-    return _without_match(_HEADING_HASHES, text)
+    return _without_match(_HEADING_HASHES, text) if text.startswith("#") else text
 
 
 def _without_match(prefix: re.Pattern[str], text: str) -> str:

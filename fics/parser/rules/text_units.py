@@ -29,23 +29,32 @@ class Unit:
     gap: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
-    width: int
+    # The line as laid out (its indentation kept), for its display width.
+    raw: str
     indent: int
     text: str
+    width: int = 0
     # A heading or a scene-break marker: never joined to the lines around it.
     stands_alone: bool = False
 
 
 def read_units(text: str, *, markdown: bool) -> list[Unit]:
     blocks = _blocks_of_lines(text, markdown=markdown)
-    widths = sorted(line.width for _, block in blocks for line in block)
-    # Most lines of a hard-wrapped file come close to the wrap width; letters and verse are
-    # narrower blocks measured against it too.
-    wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else 0
-    if _is_hard_wrapped(blocks, widths, wrap_width):
-        return _joined_units(blocks, wrap_width)
+    lines = [line for _, block in blocks for line in block]
+    # A line is at least as wide as it is long: when the usual line is longer than any wrap,
+    # the file is not hard-wrapped, and its display widths (a search per line that is not
+    # ASCII) are never needed.
+    if lines and median(len(line.raw) for line in lines) <= _MAX_WRAP_WIDTH:
+        for line in lines:
+            line.width = display_width(line.raw)
+        widths = sorted(line.width for line in lines)
+        # Most lines of a hard-wrapped file come close to the wrap width; letters and verse
+        # are narrower blocks measured against it too.
+        wrap_width = widths[int(0.9 * (len(widths) - 1))]
+        if _is_hard_wrapped(blocks, widths, wrap_width):
+            return _joined_units(blocks, wrap_width)
     return [
         Unit(line.text, gap if position == 0 else 0)
         for gap, block in blocks
@@ -56,7 +65,8 @@ def read_units(text: str, *, markdown: bool) -> list[Unit]:
 def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text) + len(_WIDE_CHARS.findall(text))
+    # Counted by subn: findall would make a string of every wide character.
+    return len(text) + _WIDE_CHARS.subn("", text)[1]
 
 
 def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line]]]:
@@ -80,7 +90,7 @@ def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line
         if stripped[0] == "[" and _IMAGE_PLACEHOLDER.fullmatch(stripped):
             continue
         indent = len(raw) - len(stripped)
-        current.append(_Line(display_width(raw), indent, _single_spaced(stripped)))
+        current.append(_Line(raw, indent, _single_spaced(stripped)))
     if current:
         blocks.append((blank_lines, current))
     return blocks
@@ -98,7 +108,7 @@ def _is_hard_wrapped(
     blocks: list[tuple[int, list[_Line]]], widths: list[int], wrap_width: int
 ) -> bool:
     """Most lines that run on into another line are full: the next word would not have fit."""
-    if not widths or median(widths) > _MAX_WRAP_WIDTH:
+    if median(widths) > _MAX_WRAP_WIDTH:
         return False
     inner_lines = full_lines = 0
     for _, block in blocks:

@@ -4,8 +4,11 @@ import re
 
 # Han ideographs and kana: each character is counted as a word, as Chinese sites count length.
 _CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# A run of non-space characters with no letter or digit in it: "—" alone is no word.
-_WORDLESS_RUN = re.compile(r"(?<!\S)[^\s\w]+(?!\S)")
+# A run of non-space characters with no letter or digit in it: "—" alone is no word. Found by
+# the space before it (the text's start aside): a pattern that begins with a look-behind is
+# tried at every position, one that begins with \s only where a space is.
+_WORDLESS_RUN = re.compile(r"\s[^\s\w]+(?!\S)")
+_WORDLESS_START = re.compile(r"[^\s\w]+(?!\S)")
 
 
 def count_words(text: str) -> int:
@@ -15,4 +18,5 @@ def count_words(text: str) -> int:
     rare wordless runs are several times faster than matching every word.
     """
     text, cjk_characters = _CJK_CHARACTER.subn(" ", text)
-    return cjk_characters + len(text.split()) - len(_WORDLESS_RUN.findall(text))
+    wordless = len(_WORDLESS_RUN.findall(text)) + bool(_WORDLESS_START.match(text))
+    return cjk_characters + len(text.split()) - wordless
