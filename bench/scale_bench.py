@@ -367,8 +367,11 @@ def build(library: Library) -> dict:
         names = [model._meta.db_table for model, _, _ in tables] + [
             model._meta.db_table for model in (PendingUpload, ImportJob, SearchDocument)
         ]
-        cursor.execute(f"TRUNCATE {', '.join(names)}")
+        # CASCADE: every table that points at these (groups' replies, mentions, progress...)
+        # is emptied with them.
+        cursor.execute(f"TRUNCATE {', '.join(names)} CASCADE")
         for model, columns, rows in tables:
+            default_the_rest(cursor, model, columns)
             started = time.perf_counter()
             count = copy_rows(cursor, model._meta.db_table, columns, rows)
             seconds = time.perf_counter() - started
@@ -397,6 +400,20 @@ def check_foreign_keys(cursor, models) -> None:
                 continue  # a nullable key left empty (Work.imported_by) points nowhere
             if not (count == high - low + 1 and low <= first and last <= high):
                 raise RuntimeError(f"{table}.{key.column} points outside {target.db_table}")
+
+
+def default_the_rest(cursor, model, columns: tuple[str, ...]) -> None:
+    """Give the columns this bench does not fill their field's default in the database (Django
+    keeps defaults in Python), so that COPY can leave them out: a column added to a model later
+    does not break the bench. The database is a throw-away one."""
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or (default := field.get_default()) is None:
+            continue
+        default = field.get_db_prep_save(default, connection=cursor.db)
+        cursor.execute(
+            f'ALTER TABLE {model._meta.db_table} ALTER COLUMN "{field.column}" SET DEFAULT %s',
+            [default],
+        )
 
 
 def copy_rows(cursor, table: str, columns: tuple[str, ...], rows) -> int:
