@@ -18,7 +18,9 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
+from fics.facets import work_facets_sync
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
     ParsedChapter,
@@ -251,7 +253,7 @@ def _create_work(
     content_hash: str,
     reader,
 ) -> Work:
-    work = Work(title=parsed.title[:300], imported_by=reader)
+    work = Work(imported_by=reader)
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
     chapters = []
@@ -303,6 +305,7 @@ def _update_work(
             chapter.save()
             kept.append(chapter)
             continue
+        chapter.text_changed = timezone.now()
         chapter.save()
         if old_paragraphs is not None:
             chapter.paragraphs.all().delete()
@@ -333,7 +336,9 @@ def _same_text(before: Chapter, old: list[Paragraph], after: Chapter, new: list[
 
 def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> None:
     # An update keeps what the reader typed in; the file only fills fields still empty.
-    work.title = work.title or parsed.title[:300]
+    # A work still untitled takes the title a newer version gives.
+    if work.untitled or not work.title:
+        work.title, work.untitled = parsed.title[:300], parsed.untitled
     work.author = work.author or parsed.author[:200]
     work.fandom = work.fandom or parsed.fandom[:300]
     work.summary = work.summary or parsed.summary
@@ -436,3 +441,4 @@ def _finish(work: Work, characters: Characters) -> None:
     )
     work.characters, work.suggested_characters = characters
     work.save(update_fields=["word_count", "characters", "suggested_characters"])
+    work_facets_sync(work)

@@ -62,6 +62,13 @@ class ParsedWork:
     end_notes: str = ""
     # What was left out on purpose, one line each, shown in the import report ("3 images skipped").
     skipped: list[str] = field(default_factory=list)
+    # The title made from the file name when the file gave none ("" when it gave one).
+    file_name_title: str = ""
+
+    @property
+    def untitled(self) -> bool:
+        """Whether the title is only the file name's (a reader that found one later replaced it)."""
+        return bool(self.file_name_title) and self.title == self.file_name_title
 
 
 class ParseError(ValueError):
