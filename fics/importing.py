@@ -336,8 +336,8 @@ def _same_text(before: Chapter, old: list[Paragraph], after: Chapter, new: list[
 
 def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> None:
     # An update keeps what the reader typed in; the file only fills fields still empty.
-    # A work still untitled takes the title a newer version gives.
-    if work.untitled or not work.title:
+    # A work still known by its file name takes the title a newer version gives.
+    if not work.title or work.is_untitled:
         work.title, work.untitled = parsed.title[:300], parsed.untitled
     work.author = work.author or parsed.author[:200]
     work.fandom = work.fandom or parsed.fandom[:300]

@@ -4,6 +4,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from fics.parser.assembly import title_from_filename
+
 
 class WorkQuerySet(models.QuerySet):
     def lock(self, pk: int) -> "Work":
@@ -84,11 +86,19 @@ class Work(models.Model):
         return reverse("work", args=[self.pk])
 
     @property
+    def is_untitled(self) -> bool:
+        """Whether the work is still known only by its file name: nobody has named it since,
+        here or in the admin."""
+        return (
+            self.untitled
+            and bool(self.source_name)
+            and self.title == title_from_filename(self.source_name)
+        )
+
+    @property
     def display_title(self) -> str:
         """What pages call the work: an untitled file by its name, as the reader saved it."""
-        if self.untitled and self.source_name:
-            return f"Untitled — {self.source_name}"
-        return self.title
+        return f"Untitled — {self.source_name}" if self.is_untitled else self.title
 
     @property
     def picker_characters(self) -> list[str]:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("works/<int:pk>/delete/", views.work_delete, name="work_delete"),
     path("works/<int:pk>/chapters/", views.chapter_jump, name="chapter_jump"),
     path(
+        "works/<int:work_pk>/chapters/<int:position>/progress/",
+        views.reading_progress,
+        name="reading_progress",
+    ),
+    path(
         "works/<int:work_pk>/chapters/<int:position>/delete/",
         views.chapter_delete,
         name="chapter_delete",
