@@ -32,22 +32,23 @@ def progress_visit(*, reader, work_pk: int, position: int) -> None:
     One query when nothing changes, three when something does."""
     mine = {"reader": reader}
     place = ReadingPosition.objects.filter(**mine, work=OuterRef("work_id"))
+    read = ChapterRead.objects.filter(**mine, chapter=OuterRef("pk"))
     chapter = (
         Chapter.objects.filter(work_id=work_pk, position=position)
         .annotate(
-            read_paragraph=Subquery(
-                ChapterRead.objects.filter(**mine, chapter=OuterRef("pk")).values("paragraph")
-            ),
+            read_paragraph=Subquery(read.values("paragraph")),
+            read_at=Subquery(read.values("read_at")),
             place_chapter=Subquery(place.values("chapter_id")),
-            place_updated=Subquery(place.values("updated")),
         )
-        .only("work_id", "position")
+        .only("work_id", "position", "text_changed")
         .first()
     )
     if chapter is None:
         return
-    recent = chapter.place_updated and timezone.now() - chapter.place_updated < VISIT_REFRESH
-    if chapter.place_chapter == chapter.pk and recent:
+    # Read again after an update changed it, the chapter is no longer new: always written.
+    read_since_changed = chapter.read_at and chapter.read_at >= chapter.text_changed
+    recent = chapter.read_at and timezone.now() - chapter.read_at < VISIT_REFRESH
+    if chapter.place_chapter == chapter.pk and recent and read_since_changed:
         return
     _save(reader, chapter, chapter.read_paragraph or 1, keep_paragraph=True)
 
