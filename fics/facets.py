@@ -22,10 +22,12 @@ PARAMETERS = {
     "character": Kind.CHARACTER,
     "tag": Kind.TAG,
     "language": Kind.LANGUAGE,
+    "status": Kind.STATUS,
 }
 # As AO3 does: the most frequent tags of each kind among the works shown.
 SHOWN_PER_KIND = 10
 _MAX_VALUE = WorkFacet._meta.get_field("value").max_length
+COMPLETE, IN_PROGRESS = "Complete", "In progress"
 
 
 def work_facet_values(work: Work) -> set[tuple[str, str]]:
@@ -45,6 +47,8 @@ def work_facet_values(work: Work) -> set[tuple[str, str]]:
     add(Kind.CHARACTER, work.characters)
     add(Kind.TAG, work.additional_tags)
     add(Kind.LANGUAGE, [work.language])
+    if work.complete is not None:
+        add(Kind.STATUS, [COMPLETE if work.complete else IN_PROGRESS])
     return values
 
 

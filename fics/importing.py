@@ -346,6 +346,8 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
     work.notes = work.notes or parsed.notes
     work.end_notes = work.end_notes or parsed.end_notes
     work.rating = work.rating or parsed.rating[:60]
+    # Not the reader's to type: each version says whether the work is finished.
+    work.complete = parsed.complete
     work.warnings = work.warnings or parsed.warnings
     work.relationships = work.relationships or parsed.relationships
     work.additional_tags = work.additional_tags or parsed.additional_tags

@@ -19,7 +19,7 @@ SORTS = {
     "author": ("Author", ("author", "title", "pk")),
     "words": ("Words", ("-word_count", "-pk")),
 }
-STATUSES = {"reading": "Begun", "unread": "Not begun"}
+READING = {"begun": "Begun", "unread": "Not begun"}
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,13 @@ class LibraryQuery:
     # (kind, value) of each tag every work shown must carry.
     chosen: tuple[tuple[str, str], ...] = ()
     annotated: bool = False
-    status: str = ""
+    # "begun" or "unread": whether the reader has opened the work.
+    reading: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "LibraryQuery":
         sort = query.get("sort", "title")
-        status = query.get("status", "")
+        reading = query.get("reading", "")
         chosen = tuple(
             (kind, value)
             for parameter, kind in PARAMETERS.items()
@@ -46,12 +47,12 @@ class LibraryQuery:
             sort=sort if sort in SORTS else "title",
             chosen=chosen,
             annotated=query.get("annotated") == "1",
-            status=status if status in STATUSES else "",
+            reading=reading if reading in READING else "",
         )
 
     @property
     def filtered(self) -> bool:
-        return bool(self.text or self.chosen or self.annotated or self.status)
+        return bool(self.text or self.chosen or self.annotated or self.reading)
 
     def works(self, reader) -> QuerySet:
         """The works shown, unordered."""
@@ -66,9 +67,9 @@ class LibraryQuery:
                 annotations__deleted_at__isnull=True,
             )
             works = works.filter(Exists(mine))
-        if self.status:
+        if self.reading:
             begun = Exists(ReadingPosition.objects.filter(reader=reader, work=OuterRef("pk")))
-            works = works.filter(begun if self.status == "reading" else ~begun)
+            works = works.filter(begun if self.reading == "begun" else ~begun)
         return works
 
     def ordered(self, works: QuerySet, reader) -> QuerySet:

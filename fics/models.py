@@ -36,6 +36,8 @@ class Work(models.Model):
     notes = models.TextField(blank=True, help_text="Notes about the whole work.")
     end_notes = models.TextField(blank=True, help_text="Notes at the end of the work.")
     rating = models.CharField(max_length=60, blank=True)
+    # Whether the author has finished it, when the file says (fics.parser.ParsedWork.complete).
+    complete = models.BooleanField(null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     relationships = models.JSONField(default=list, blank=True)
     additional_tags = models.JSONField(default=list, blank=True)
@@ -260,6 +262,7 @@ class WorkFacet(models.Model):
         CHARACTER = "character", "Character"
         TAG = "tag", "Tag"
         LANGUAGE = "language", "Language"
+        STATUS = "status", "Complete or in progress"
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="facets")
     kind = models.CharField(max_length=20, choices=Kind.choices)

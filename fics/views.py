@@ -18,7 +18,7 @@ from fics.facets import work_facets_sync
 from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
-from fics.library import SORTS, STATUSES, LibraryQuery
+from fics.library import READING, SORTS, LibraryQuery
 from fics.models import Chapter, ChapterRead, ImportJob, PendingUpload, Work
 from fics.progress import progress_of, progress_record
 from fics.signals import deletion_requested
@@ -65,7 +65,7 @@ def library(request: HttpRequest) -> HttpResponse:
         ],
         "query": query,
         "sorts": {name: label for name, (label, _) in SORTS.items()},
-        "statuses": STATUSES,
+        "reading": READING,
         "facets": query.facets(works, page.paginator.count),
     }
     template = "library.html#results" if wants_fragment(request) else "library.html"

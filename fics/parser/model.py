@@ -57,6 +57,9 @@ class ParsedWork:
     relationships: list[str] = field(default_factory=list)
     characters: list[str] = field(default_factory=list)
     additional_tags: list[str] = field(default_factory=list)
+    # Whether the author has finished it (AO3's "Chapters: 3/3", FanFicFare's "Status"); None
+    # when the file does not say.
+    complete: bool | None = None
     # Work-level notes (AO3 "Notes" and end notes), paragraphs separated by a blank line.
     notes: str = ""
     end_notes: str = ""

@@ -3,13 +3,14 @@ files named by their file name."""
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from fics.facets import work_facets_sync
-from fics.importing import import_story_file
+from fics.importing import OnNewerVersion, import_story_file
 from fics.models import Work, WorkFacet
 from fics.parser import parse_story
 from fics.progress import progress_record
@@ -17,6 +18,8 @@ from tests.annotations.conftest import annotate
 from tests.conftest import make_work
 
 pytestmark = pytest.mark.django_db
+
+AO3_PAGE = Path(__file__).parent.parent / "parser" / "fixtures" / "ao3-work-page-saved.html"
 
 
 def titles(body: str) -> list[str]:
@@ -157,12 +160,12 @@ def test_has_my_annotations_counts_only_mine_and_not_deleted(
 def test_reading_status_filters(reader_client, reader, shelf):
     progress_record(reader=reader, chapter=shelf["Alpha"].chapters.get(), paragraph=1)
 
-    assert titles(library(reader_client, status="reading")) == ["Alpha"]
-    assert titles(library(reader_client, status="unread")) == ["Bravo", "Charlie"]
+    assert titles(library(reader_client, reading="begun")) == ["Alpha"]
+    assert titles(library(reader_client, reading="unread")) == ["Bravo", "Charlie"]
 
 
 def test_unknown_choices_fall_back_to_everything(reader_client, shelf):
-    body = library(reader_client, sort="nonsense", status="nonsense", annotated="yes")
+    body = library(reader_client, sort="nonsense", reading="nonsense", annotated="yes")
 
     assert titles(body) == ["Alpha", "Bravo", "Charlie"]
 
@@ -266,7 +269,36 @@ def test_an_update_names_an_untitled_work_with_the_title_it_brings(reader):
     work = import_story_file(RAW, "000_a26875ee43b0d3ac.txt", reader=reader).work
 
     newer = b"Night Watch\n\n" + RAW + b"\nA paragraph added later.\n"
-    import_story_file(newer, "000_a26875ee43b0d3ac.txt", on_newer_version="update")
+    import_story_file(newer, "000_a26875ee43b0d3ac.txt", on_newer_version=OnNewerVersion.UPDATE)
 
     work.refresh_from_db()
     assert (work.title, work.is_untitled) == ("Night Watch", False)
+
+
+def test_complete_or_in_progress_as_the_file_says(reader_client, reader):
+    page = AO3_PAGE.read_bytes()
+    assert b'<dd class="chapters">2/2</dd>' in page
+    finished = import_story_file(page, "finished.html", reader=reader).work
+    ongoing = page.replace(b"2/2", b"1/?")
+    unfinished = import_story_file(
+        ongoing, "ongoing.html", on_newer_version=OnNewerVersion.ADD_AS_NEW
+    ).work
+    make_work(title="No stats")
+    assert (finished.complete, unfinished.complete) == (True, False)
+
+    body = library(reader_client)
+    assert facet(body, "status", "Complete") == "1"
+    assert facet(body, "status", "In progress") == "1"
+    assert titles(library(reader_client, status="In progress")) == [unfinished.display_title]
+    work_page = reader_client.get(finished.get_absolute_url()).content.decode()
+    assert " · complete" in work_page
+
+
+def test_fanficfare_status_says_whether_it_is_complete(corpus):
+    story = (corpus / "more" / "fanficfare-output-nowrap.txt").read_bytes()
+    assert b"Status: Completed" in story
+
+    ongoing = parse_story(story.replace(b"Status: Completed", b"Status: In-Progress"), "f.txt")
+
+    assert (parse_story(story, "f.txt").complete, ongoing.complete) == (True, False)
+    assert ongoing.source_format == "FanFicFare text"
