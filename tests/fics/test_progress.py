@@ -201,3 +201,15 @@ def test_deleting_a_work_takes_its_progress_with_it(reader_client, reader):
     work.delete()
 
     assert not ReadingPosition.objects.exists() and not ChapterRead.objects.exists()
+
+
+def test_a_deleted_chapter_leaves_the_work_begun_without_a_dead_link(reader_client, work):
+    save_place(reader_client, work, 2, 3)
+
+    work.chapters.get(position=2).delete()
+
+    library = reader_client.get(reverse("library")).content.decode()
+    work_page = reader_client.get(work.get_absolute_url()).content.decode()
+    assert "Continue reading" not in library and 'href=""' not in library
+    assert "0/2 ch." in library
+    assert "Continue reading" not in work_page and "Start reading" in work_page
