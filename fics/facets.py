@@ -80,13 +80,17 @@ class FacetCount:
 
 
 def facet_counts(
-    works: QuerySet, chosen: list[tuple[str, str]], total: int
+    works: QuerySet | None, chosen: list[tuple[str, str]], total: int
 ) -> dict[str, list[FacetCount]]:
-    """Kind → its most frequent tags among `works` (`total` of them) with how many carry each;
-    a chosen tag is always listed, so that it can be unticked (all `total` works carry it)."""
+    """Kind → its most frequent tags among `works` (`total` of them; None: the whole library)
+    with how many carry each; a chosen tag is always listed, so that it can be unticked (all
+    `total` works carry it)."""
+    rows = WorkFacet.objects.all()
+    if works is not None:
+        # Left out for the whole library: SQLite would look up each work's rows one by one.
+        rows = rows.filter(work__in=works.order_by().values("pk"))
     counted = (
-        WorkFacet.objects.filter(work__in=works.order_by().values("pk"))
-        .values("kind", "value")
+        rows.values("kind", "value")
         .annotate(count=Count("work"))
         .annotate(
             rank=Window(RowNumber(), partition_by=F("kind"), order_by=[F("count").desc(), "value"])

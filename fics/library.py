@@ -2,9 +2,11 @@
 with the tag counts (facets) of those works. Read from the GET query, so that every view of the
 library is a link, with or without JavaScript."""
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 
 from fics.facets import PARAMETERS, facet_counts, filter_by_facets
@@ -20,6 +22,17 @@ SORTS = {
     "words": ("Words", ("-word_count", "-pk")),
 }
 READING = {"begun": "Begun", "unread": "Not begun"}
+# What a row of the list shows (a work's summary, notes and tag lists stay in the database).
+LISTED = ("title", "untitled", "source_name", "author", "fandom", "word_count", "chapter_count")
+LISTED += ("imported_by", "created", "updated")
+# Counts are kept under the library's version, so this only bounds the memory they take.
+FACETS_TIMEOUT = 24 * 60 * 60
+
+
+def library_version() -> tuple:
+    """Changes whenever a work is added, deleted or saved (imports and edits save the work, and
+    its tags with it): how many works there are, and the last time one was saved."""
+    return tuple(Work.objects.aggregate(works=Count("pk"), saved=Max("updated")).values())
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ class LibraryQuery:
 
     def works(self, reader) -> QuerySet:
         """The works shown, unordered."""
-        works = filter_by_facets(Work.objects.all(), list(self.chosen))
+        works = filter_by_facets(Work.objects.only(*LISTED), list(self.chosen))
         if self.text:
             works = works.filter(Q(title__icontains=self.text) | Q(author__icontains=self.text))
         if self.annotated:
@@ -84,7 +97,17 @@ class LibraryQuery:
 
     def facets(self, works: QuerySet, total: int) -> list[tuple[str, str, list]]:
         """(parameter, label, counts) for each kind with anything to offer."""
-        counts = facet_counts(works, list(self.chosen), total)
+
+        def count():
+            return facet_counts(works if self.filtered else None, list(self.chosen), total)
+
+        if self.annotated or self.reading:
+            counts = count()  # the reader's own: not shared, not kept
+        else:
+            # The same for every reader until a work is added, changed or deleted.
+            key = ("library-facets", library_version(), self.text, self.chosen, total)
+            digest = hashlib.sha256(repr(key).encode()).hexdigest()
+            counts = cache.get_or_set(f"library-facets:{digest}", count, FACETS_TIMEOUT)
         return [
             (parameter, kind.label, counts[kind])
             for parameter, kind in PARAMETERS.items()
