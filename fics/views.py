@@ -87,6 +87,7 @@ def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @login_required
 def reading_progress(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     """POST: the reader is at this paragraph of the chapter (sent as they scroll; the CSRF
