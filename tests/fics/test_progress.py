@@ -213,3 +213,11 @@ def test_a_deleted_chapter_leaves_the_work_begun_without_a_dead_link(reader_clie
     assert "Continue reading" not in library and 'href=""' not in library
     assert "0/2 ch." in library
     assert "Continue reading" not in work_page and "Start reading" in work_page
+
+
+def test_progress_needs_a_login_and_takes_only_get_and_post(reader_client, work):
+    response = Client().post(progress_url(work, 1), {"paragraph": "2"})
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+    assert reader_client.put(progress_url(work, 1)).status_code == 405
+    assert not ReadingPosition.objects.exists()
