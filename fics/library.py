@@ -5,7 +5,6 @@ library is a link, with or without JavaScript."""
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 
@@ -25,7 +24,7 @@ READING = {"begun": "Begun", "unread": "Not begun"}
 # What a row of the list shows (a work's summary, notes and tag lists stay in the database).
 LISTED = ("title", "untitled", "source_name", "author", "fandom", "word_count", "chapter_count")
 LISTED += ("imported_by", "created", "updated")
-# Counts are kept under the library's version, so this only bounds the memory they take.
+# Facets are kept under the library's version, so this only bounds the memory they take.
 FACETS_TIMEOUT = 24 * 60 * 60
 
 
@@ -97,19 +96,18 @@ class LibraryQuery:
 
     def facets(self, works: QuerySet, total: int) -> list[tuple[str, str, list]]:
         """(parameter, label, counts) for each kind with anything to offer."""
-
-        def count():
-            return facet_counts(works if self.filtered else None, list(self.chosen), total)
-
-        if self.annotated or self.reading:
-            counts = count()  # the reader's own: not shared, not kept
-        else:
-            # The same for every reader until a work is added, changed or deleted.
-            key = ("library-facets", library_version(), self.text, self.chosen, total)
-            digest = hashlib.sha256(repr(key).encode()).hexdigest()
-            counts = cache.get_or_set(f"library-facets:{digest}", count, FACETS_TIMEOUT)
+        counts = facet_counts(works if self.filtered else None, list(self.chosen), total)
         return [
             (parameter, kind.label, counts[kind])
             for parameter, kind in PARAMETERS.items()
             if counts[kind]
         ]
+
+    def facets_cache_key(self, total: int) -> str | None:
+        """Where the facets drawn for this query are kept: the same for every reader until a
+        work is added, changed or deleted. None when they count the reader's own reading or
+        annotations, which are neither shared nor kept."""
+        if self.annotated or self.reading:
+            return None
+        key = (library_version(), self.text, self.chosen, self.sort, total)
+        return f"library-facets:{hashlib.sha256(repr(key).encode()).hexdigest()}"

@@ -6,11 +6,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,7 +21,7 @@ from fics.facets import work_facets_sync
 from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
-from fics.library import READING, SORTS, LibraryQuery
+from fics.library import FACETS_TIMEOUT, READING, SORTS, LibraryQuery
 from fics.models import Chapter, ChapterRead, ImportJob, PendingUpload, Work
 from fics.progress import progress_of, progress_record
 from fics.signals import deletion_requested
@@ -66,10 +69,22 @@ def library(request: HttpRequest) -> HttpResponse:
         "query": query,
         "sorts": {name: label for name, (label, _) in SORTS.items()},
         "reading": READING,
-        "facets": query.facets(works, page.paginator.count),
+        "facets_html": _facets_html(request, query, works, page.paginator.count),
     }
     template = "library.html#results" if wants_fragment(request) else "library.html"
     return render(request, template, context)
+
+
+def _facets_html(request: HttpRequest, query: LibraryQuery, works, total: int) -> str:
+    """The tag filters with their counts: drawn once per query and version of the library for
+    every reader (drawing some sixty counted checkboxes cost more than the rest of the page)."""
+
+    def draw() -> str:
+        context = {"facets": query.facets(works, total), "query": query}
+        return render_to_string("library.html#facets", context, request)
+
+    key = query.facets_cache_key(total)
+    return mark_safe(draw() if key is None else cache.get_or_set(key, draw, FACETS_TIMEOUT))
 
 
 @require_GET

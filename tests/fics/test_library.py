@@ -303,3 +303,29 @@ def test_fanficfare_status_says_whether_it_is_complete(corpus):
 
     assert (parse_story(story, "f.txt").complete, ongoing.complete) == (True, False)
     assert ongoing.source_format == "FanFicFare text"
+
+
+def test_counts_follow_an_edit_at_once(reader_client, reader, shelf):
+    work = shelf["Charlie"]
+    work.imported_by = reader
+    work.save()
+    assert facet(library(reader_client), "fandom", "Star Wars") == "2"
+
+    reader_client.post(reverse("work_edit", args=[work.pk]), {"title": "Charlie", "fandom": "Dune"})
+
+    body = library(reader_client)
+    assert facet(body, "fandom", "Star Wars") == "1"
+    assert facet(body, "fandom", "Dune") == "1"
+
+
+def test_counts_of_my_annotated_works_are_mine_alone(
+    reader_client, reader, client, other_reader, shelf
+):
+    annotate(reader, shelf["Bravo"].chapters.get(), start=0, end=7)
+    mine = library(reader_client, annotated="1")
+    client.force_login(other_reader)
+
+    theirs = client.get(reverse("library"), {"annotated": "1"}).content.decode()
+
+    assert facet(mine, "relationship", "Clarke/Lexa") == "1"
+    assert titles(theirs) == [] and facet(theirs, "relationship", "Clarke/Lexa") is None
