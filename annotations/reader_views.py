@@ -19,6 +19,7 @@ from annotations.reading import (
 )
 from fics.http import wants_fragment
 from fics.models import Chapter, Work
+from fics.progress import progress_visit
 from groups.models import ReadingGroup
 
 # How many chapters the entire-work page sends at a time; the next ones load as the reader
@@ -29,6 +30,9 @@ CHAPTERS_PER_PART = 3
 @require_GET
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    # Opening a chapter makes it the reader's place, with or without JavaScript; outside the
+    # cached page, which is the same for every visit.
+    progress_visit(reader=request.user, work_pk=work_pk, position=position)
     return chapter_page(request, work_pk, position)
 
 

@@ -69,6 +69,7 @@ ANNOTATION_COLUMNS = (
     "colour", "note", "note_html", "shared", "created", "modified", "deleted_at", "orphaned",
 )  # fmt: skip
 LINK_COLUMNS = ("id", "annotation_id", "tag_id")
+FACET_COLUMNS = ("id", "work_id", "kind", "value")
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,29 @@ def work_rows(library: Library):
             f"{work_id:064x}", "txt", word_count, len(chapter_ids), to_json(characters), "[]",
             created, created,
         )  # fmt: skip
+
+
+def facet_rows(library: Library):
+    """The library's tag rows (fics.facets), from the same works work_rows writes."""
+    import json
+
+    from fics.facets import work_facet_values
+    from fics.models import Work
+
+    facet_id = 0
+    for row in work_rows(library):
+        fields = dict(zip(WORK_COLUMNS, row, strict=True))
+        for key in (
+            "warnings",
+            "relationships",
+            "additional_tags",
+            "characters",
+            "suggested_characters",
+        ):
+            fields[key] = json.loads(fields[key])
+        for kind, value in sorted(work_facet_values(Work(**fields))):
+            facet_id += 1
+            yield facet_id, fields["id"], kind, value
 
 
 def to_json(names: list[str]) -> str:
@@ -338,7 +362,16 @@ def build(library: Library) -> dict:
 
     from annotations.models import Annotation, Tag
     from annotations.note_html import render_note
-    from fics.models import Chapter, ImportJob, Paragraph, PendingUpload, Work
+    from fics.models import (
+        Chapter,
+        ChapterRead,
+        ImportJob,
+        Paragraph,
+        PendingUpload,
+        ReadingPosition,
+        Work,
+        WorkFacet,
+    )
     from search.models import SearchDocument  # filled after the COPY (bench.search_bench)
 
     user_model = get_user_model()
@@ -354,6 +387,7 @@ def build(library: Library) -> dict:
         (Tag, TAG_COLUMNS, tag_rows(reader_ids)),
         (Annotation, ANNOTATION_COLUMNS, annotation_rows(library, reader_ids, links, render_note)),
         (Annotation.tags.through, LINK_COLUMNS, links),  # filled while annotations are copied
+        (WorkFacet, FACET_COLUMNS, facet_rows(library)),
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         # One commit at the end, nobody waits on it: no need to wait for the disk either.
@@ -365,7 +399,8 @@ def build(library: Library) -> dict:
         # all-visible, as a long-settled database's are: no hint-bit writes or vacuum later
         # on the pages being timed, and index-only scans work at once.
         names = [model._meta.db_table for model, _, _ in tables] + [
-            model._meta.db_table for model in (PendingUpload, ImportJob, SearchDocument)
+            model._meta.db_table
+            for model in (PendingUpload, ImportJob, ReadingPosition, ChapterRead, SearchDocument)
         ]
         # CASCADE: every table that points at these (groups' replies, mentions, progress...)
         # is emptied with them.
@@ -378,7 +413,7 @@ def build(library: Library) -> dict:
             rate = f"{count / seconds:,.0f} rows/s"
             print(f"  {model._meta.db_table:28} {count:>10,} rows {seconds:6.1f} s {rate:>14}")
         # Ids were chosen here: the sequences must continue after them for the app's own inserts.
-        models = [model for model, _, _ in tables[:5]]
+        models = [model for model, _, _ in tables if not model._meta.auto_created]
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         check_foreign_keys(cursor, [model for model, _, _ in tables])
@@ -406,12 +441,13 @@ def default_the_rest(cursor, model, columns: tuple[str, ...]) -> None:
     """Give the columns this bench does not fill their field's default in the database (Django
     keeps defaults in Python), so that COPY can leave them out: a column added to a model later
     does not break the bench. The database is a throw-away one."""
-    for field in model._meta.concrete_fields:
-        if field.column in columns or field.null or (default := field.get_default()) is None:
+    for model_field in model._meta.concrete_fields:
+        column = model_field.column
+        if column in columns or model_field.null or (default := model_field.get_default()) is None:
             continue
-        default = field.get_db_prep_save(default, connection=cursor.db)
+        default = model_field.get_db_prep_save(default, connection=cursor.db)
         cursor.execute(
-            f'ALTER TABLE {model._meta.db_table} ALTER COLUMN "{field.column}" SET DEFAULT %s',
+            f'ALTER TABLE {model._meta.db_table} ALTER COLUMN "{column}" SET DEFAULT %s',
             [default],
         )
 
@@ -479,6 +515,8 @@ def measure(library: Library, ids: dict, requests: int) -> list[Figure]:
         (f"library ({library.scale.works:,} works)", library_url, None),
         (f"library ?q={word} ({found:,} works)", f"{library_url}?q={word}", None),
         ("library ?sort=recent", f"{library_url}?sort=recent", None),
+        # A tag filter, its facet counts and the reader's own order.
+        ("library ?fandom=…&sort=read", f"{library_url}?fandom=Star+Wars&sort=read", None),
         (f"work ({chapter.work.chapter_count} chapters)", chapter.work.get_absolute_url(), None),
         (f"chapter ({paragraphs} ¶, {highlights} of the reader's)", chapter_url, None),
         # Every write changes the reader's fingerprint, so the next visit draws the page again.

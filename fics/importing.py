@@ -18,8 +18,10 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from fics.chapter_pairing import chapters_for_update
+from fics.facets import work_facets_sync
 from fics.mentions import count_work_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
@@ -271,7 +273,7 @@ def _create_work(
     content_hash: str,
     reader,
 ) -> Work:
-    work = Work(title=parsed.title[:300], imported_by=reader)
+    work = Work(imported_by=reader)
     _fill_work(work, parsed, name=name, content_hash=content_hash)
     work.save()
     chapters = []
@@ -325,6 +327,7 @@ def _update_work(
             chapter.save()
             kept.append(chapter)
             continue
+        chapter.text_changed = timezone.now()
         chapter.save()
         if old_paragraphs is not None:
             chapter.paragraphs.all().delete()
@@ -355,7 +358,9 @@ def _same_text(before: Chapter, old: list[Paragraph], after: Chapter, new: list[
 
 def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) -> None:
     # An update keeps what the reader typed in; the file only fills fields still empty.
-    work.title = work.title or parsed.title[:300]
+    # A work still known by its file name takes the title a newer version gives.
+    if not work.title or work.is_untitled:
+        work.title, work.untitled = parsed.title[:300], parsed.untitled
     work.author = work.author or parsed.author[:200]
     work.fandom = work.fandom or parsed.fandom[:300]
     work.summary = work.summary or parsed.summary
@@ -363,6 +368,8 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
     work.notes = work.notes or parsed.notes
     work.end_notes = work.end_notes or parsed.end_notes
     work.rating = work.rating or parsed.rating[:60]
+    # Not the reader's to type: each version says whether the work is finished.
+    work.complete = parsed.complete
     work.warnings = work.warnings or parsed.warnings
     work.relationships = work.relationships or parsed.relationships
     work.additional_tags = work.additional_tags or parsed.additional_tags
@@ -477,3 +484,4 @@ def _finish(work: Work, characters: Characters) -> None:
     )
     work.characters, work.suggested_characters = characters
     work.save(update_fields=["word_count", "characters", "suggested_characters"])
+    work_facets_sync(work)

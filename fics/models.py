@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
+
+from fics.parser.assembly import title_from_filename
 
 
 class WorkQuerySet(models.QuerySet):
@@ -23,12 +27,17 @@ class WorkQuerySet(models.QuerySet):
 
 class Work(models.Model):
     title = models.CharField(max_length=300)
+    # The file gave no title: `title` was made from its file name, and pages say "Untitled"
+    # until a reader names it (fics.views.work_edit).
+    untitled = models.BooleanField(default=False, db_default=False)
     author = models.CharField(max_length=200, blank=True)
     fandom = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Notes about the whole work.")
     end_notes = models.TextField(blank=True, help_text="Notes at the end of the work.")
     rating = models.CharField(max_length=60, blank=True)
+    # Whether the author has finished it, when the file says (fics.parser.ParsedWork.complete).
+    complete = models.BooleanField(null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     relationships = models.JSONField(default=list, blank=True)
     additional_tags = models.JSONField(default=list, blank=True)
@@ -72,6 +81,9 @@ class Work(models.Model):
         indexes = [
             models.Index(fields=["title", "id"], name="work_title_order"),
             models.Index(fields=["-created", "-id"], name="work_recent_order"),
+            models.Index(fields=["-updated", "-id"], name="work_updated_order"),
+            models.Index(fields=["author", "title", "id"], name="work_author_order"),
+            models.Index(fields=["-word_count", "-id"], name="work_words_order"),
         ]
 
     def __str__(self) -> str:
@@ -79,6 +91,21 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("work", args=[self.pk])
+
+    @property
+    def is_untitled(self) -> bool:
+        """Whether the work is still known only by its file name: nobody has named it since,
+        here or in the admin."""
+        return (
+            self.untitled
+            and bool(self.source_name)
+            and self.title == title_from_filename(self.source_name)
+        )
+
+    @property
+    def display_title(self) -> str:
+        """What pages call the work: an untitled file by its name, as the reader saved it."""
+        return f"Untitled — {self.source_name}" if self.is_untitled else self.title
 
     @property
     def picker_characters(self) -> list[str]:
@@ -114,6 +141,9 @@ class Chapter(models.Model):
     # A chapter that a newer version of the work no longer has: kept, with its annotations, until
     # the reader deletes it.
     removed = models.BooleanField(default=False)
+    # When its text last changed: made, or replaced by an update (fics.importing). Chapters that
+    # changed after a reader last read them are "new since you last read" (fics.progress).
+    text_changed = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:
         ordering = ["work_id", "position"]
@@ -278,3 +308,78 @@ class CharacterMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ×{self.count} in {self.chapter_id}/{self.scene}"
+
+
+class WorkFacet(models.Model):
+    """One of a work's tags as a row of its own (fics.facets keeps them in step with the work's
+    fields), so that the library counts and filters by tag with an index, not by reading every
+    work's JSON."""
+
+    class Kind(models.TextChoices):
+        FANDOM = "fandom", "Fandom"
+        RATING = "rating", "Rating"
+        WARNING = "warning", "Warning"
+        RELATIONSHIP = "relationship", "Relationship"
+        CHARACTER = "character", "Character"
+        TAG = "tag", "Tag"
+        LANGUAGE = "language", "Language"
+        STATUS = "status", "Complete or in progress"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="facets")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "kind", "value"], name="work_facet_unique")
+        ]
+        # Filtering by a tag reads its works from here; counting reads (kind, value) per work.
+        indexes = [models.Index(fields=["kind", "value", "work"], name="work_facet_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class ReadingPosition(models.Model):
+    """Where a reader last was in a work: its chapter and paragraph. Private to the reader."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_positions"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reading_positions")
+    # None once that chapter is deleted: the work still counts as read, from its start.
+    chapter = models.ForeignKey(
+        Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The story paragraph's position (its id on the page is "p<paragraph>").
+    paragraph = models.PositiveIntegerField(default=1)
+    started = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "work"], name="reading_position_unique")
+        ]
+        indexes = [models.Index(fields=["reader", "-updated"], name="reading_position_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} in {self.work} ¶{self.paragraph}"
+
+
+class ChapterRead(models.Model):
+    """A chapter a reader has opened: when they last read it and how far they got."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chapters_read"
+    )
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="reads")
+    paragraph = models.PositiveIntegerField(default=1)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "chapter"], name="chapter_read_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.chapter}"

@@ -14,6 +14,11 @@ urlpatterns = [
     path("works/<int:pk>/check/", follow_views.work_check_updates, name="work_check_updates"),
     path("works/<int:pk>/chapters/", views.chapter_jump, name="chapter_jump"),
     path(
+        "works/<int:work_pk>/chapters/<int:position>/progress/",
+        views.reading_progress,
+        name="reading_progress",
+    ),
+    path(
         "works/<int:work_pk>/chapters/<int:position>/delete/",
         views.chapter_delete,
         name="chapter_delete",

@@ -5,18 +5,23 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from fics.facets import work_facets_sync
 from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
-from fics.models import Chapter, ImportJob, PendingUpload, Work
+from fics.library import FACETS_TIMEOUT, READING, SORTS, LibraryQuery
+from fics.models import Chapter, ChapterRead, ImportJob, PendingUpload, Work
+from fics.progress import progress_of, progress_record
 from fics.signals import deletion_requested
 from fics.tasks import (
     import_job_create,
@@ -27,8 +32,6 @@ from fics.tasks import (
     result_of,
 )
 
-# Each sort is backed by an index (fics.models.Work.Meta.indexes).
-LIBRARY_SORTS = {"title": ("title", "pk"), "recent": ("-created", "-pk")}
 WORKS_PER_PAGE = 50
 
 
@@ -55,16 +58,36 @@ def _not_yours(work: Work) -> str:
 @vary_on_headers("HX-Request")
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    sort = request.GET.get("sort", "title")
-    if sort not in LIBRARY_SORTS:
-        sort = "title"
-    works = Work.objects.order_by(*LIBRARY_SORTS[sort])
-    if query:
-        works = works.filter(Q(title__icontains=query) | Q(author__icontains=query))
-    page = page_of(request, works, WORKS_PER_PAGE)
-    template = "library.html#work-list" if wants_fragment(request) else "library.html"
-    return render(request, template, {"page": page, "query": query, "sort": sort})
+    """The library, filtered by the query's text, tags and reading; htmx swaps the results."""
+    query = LibraryQuery.from_query(request.GET)
+    works = query.works(request.user)
+    page = page_of(request, query.ordered(works, request.user), WORKS_PER_PAGE)
+    progress = progress_of(request.user, page.object_list)
+    context = {
+        "page": page,
+        "rows": [
+            (work, progress.get(work.pk), work.is_managed_by(request.user))
+            for work in page.object_list
+        ],
+        "query": query,
+        "sorts": {name: label for name, (label, _) in SORTS.items()},
+        "reading": READING,
+        "facets_html": _facets_html(request, query, works, page.paginator.count),
+    }
+    template = "library.html#results" if wants_fragment(request) else "library.html"
+    return render(request, template, context)
+
+
+def _facets_html(request: HttpRequest, query: LibraryQuery, works, total: int) -> str:
+    """The tag filters with their counts: drawn once per query and version of the library for
+    every reader (drawing some sixty counted checkboxes cost more than the rest of the page)."""
+
+    def draw() -> str:
+        context = {"facets": query.facets(works, total), "query": query}
+        return render_to_string("library.html#facets", context, request)
+
+    key = query.facets_cache_key(total)
+    return mark_safe(draw() if key is None else cache.get_or_set(key, draw, FACETS_TIMEOUT))
 
 
 @require_GET
@@ -72,17 +95,55 @@ def library(request: HttpRequest) -> HttpResponse:
 def work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_work(pk)
     chapters = work.chapters.only("work_id", "position", "title", "word_count", "removed")
-    context = {"work": work, "chapters": chapters, "manages": work.is_managed_by(request.user)}
+    context = {
+        "work": work,
+        "chapters": chapters,
+        "manages": work.is_managed_by(request.user),
+        "progress": progress_of(request.user, [work]).get(work.pk),
+    }
     return render(request, "work.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@login_required
+def reading_progress(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    """POST: the reader is at this paragraph of the chapter (sent as they scroll; the CSRF
+    token comes in the body, as navigator.sendBeacon sets no header). GET: where they were in
+    it, as the chapter page's "Continue" line for htmx, else a redirect to that paragraph."""
+    chapter = get_object_or_404(
+        Chapter.objects.only("work_id", "position", "title"), work=work_pk, position=position
+    )
+    if request.method == "POST":
+        paragraph = request.POST.get("paragraph", "")
+        if not (paragraph.isascii() and paragraph.isdigit() and 0 < int(paragraph) < 1_000_000):
+            return HttpResponse("A paragraph number is needed.", status=400)
+        progress_record(reader=request.user, chapter=chapter, paragraph=int(paragraph))
+        return HttpResponse(status=204)
+    read = ChapterRead.objects.filter(reader=request.user, chapter=chapter).first()
+    paragraph = read.paragraph if read else 1
+    if not request.htmx:
+        url = chapter.get_absolute_url()
+        return redirect(f"{url}#p{paragraph}" if paragraph > 1 else url)
+    context = {"chapter": chapter, "paragraph": paragraph}
+    return render(request, "_continue_reading.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
     work = _get_managed_work(request, pk)
-    form = WorkForm(request.POST if request.method == "POST" else None, instance=work)
+    # An untitled work's form asks for a title rather than offering the file name's.
+    initial = {"title": ""} if work.is_untitled else None
+    form = WorkForm(
+        request.POST if request.method == "POST" else None, instance=work, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
+        # A title the reader typed is the work's own, even one the same as the file name's.
+        if "title" in form.changed_data:
+            work.untitled = False
         form.save()
+        work_facets_sync(work)
         messages.success(request, "Saved.")
         return redirect(work)
     return render(request, "work_edit.html", {"work": work, "form": form})

@@ -96,7 +96,8 @@ def finish_work(work: ParsedWork, filename: str, *, language: str = "", images: 
     """What every HTML and EPUB reader ends with: a title (from the file name when the file
     gives none), the language (`language` when the file names one, else guessed from the story)
     and the import report's line for the pictures left out."""
-    work.title = work.title or title_from_filename(filename)
+    if not work.title:
+        work.title = work.file_name_title = title_from_filename(filename)
     work.language = (
         language
         or work.language

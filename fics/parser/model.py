@@ -58,11 +58,21 @@ class ParsedWork:
     relationships: list[str] = field(default_factory=list)
     characters: list[str] = field(default_factory=list)
     additional_tags: list[str] = field(default_factory=list)
+    # Whether the author has finished it (AO3's "Chapters: 3/3", FanFicFare's "Status"); None
+    # when the file does not say.
+    complete: bool | None = None
     # Work-level notes (AO3 "Notes" and end notes), paragraphs separated by a blank line.
     notes: str = ""
     end_notes: str = ""
     # What was left out on purpose, one line each, shown in the import report ("3 images skipped").
     skipped: list[str] = field(default_factory=list)
+    # The title made from the file name when the file gave none ("" when it gave one).
+    file_name_title: str = ""
+
+    @property
+    def untitled(self) -> bool:
+        """Whether the title is only the file name's (a reader that found one later replaced it)."""
+        return bool(self.file_name_title) and self.title == self.file_name_title
 
 
 class ParseError(ValueError):

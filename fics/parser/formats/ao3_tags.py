@@ -1,10 +1,15 @@
 """AO3's tag list (`Rating:`, `Fandom:`, `Characters:` …), the same in downloads and web pages."""
 
+import re
+
 from lxml import etree
 
 from ..model import ParsedWork
 from ..rules.html_tree import find_all, local_name, plain_text
 from ..rules.language import language_code
+
+# "Chapters: 3/?" among the stats: written / planned, "?" while the author does not know.
+_CHAPTERS = re.compile(r"Chapters:\s*(\d+)\s*/\s*(\d+|\?)")
 
 # Label (lower case, no colon, singular) to the work field it fills.
 _LIST_FIELDS = {
@@ -45,3 +50,6 @@ def _apply(work: ParsedWork, label: str, values: list[str]) -> None:
         work.fandom = ", ".join(values)
     elif label == "language":
         work.language = language_code(" ".join(values))
+    elif label == "stat" and (chapters := _CHAPTERS.search(" ".join(values))):
+        written, planned = chapters.groups()
+        work.complete = planned != "?" and int(written) >= int(planned)

@@ -148,6 +148,9 @@ def _apply(work: ParsedWork, label: str, value: str) -> bool:
         getattr(work, _LIST_FIELDS[label]).extend(values)
     elif label == "language":
         work.language = language_code(value) or work.language
+    elif label == "status":
+        work.complete = value.casefold().startswith("complete")
+        return False  # still shown with the rest of FanFicFare's bookkeeping
     else:
         return False
     return True

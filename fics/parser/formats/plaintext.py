@@ -35,8 +35,10 @@ def parse_plain_text(text: str, filename: str, *, markdown: bool | None = None) 
         _build_chapter(title, body, notes, markdown=markdown, default_break_gap=file_break_gap)
         for title, body, notes in sections
     ]
+    file_name_title = "" if front.title else title_from_filename(filename)
     return ParsedWork(
-        title=front.title or title_from_filename(filename),
+        title=front.title or file_name_title,
+        file_name_title=file_name_title,
         chapters=_without_empty_or_repeated(chapters),
         author=front.author,
         fandom=front.fandom,

@@ -1,0 +1,113 @@
+"""What the library page shows: the works a reader's query picks, in the order they asked for,
+with the tag counts (facets) of those works. Read from the GET query, so that every view of the
+library is a link, with or without JavaScript."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+
+from fics.facets import PARAMETERS, facet_counts, filter_by_facets
+from fics.models import Chapter, ReadingPosition, Work
+
+# Each sort but "read" is backed by an index (fics.models.Work.Meta.indexes).
+SORTS = {
+    "title": ("Title", ("title", "pk")),
+    "read": ("Recently read", ()),
+    "updated": ("Recently updated", ("-updated", "-pk")),
+    "recent": ("Recently added", ("-created", "-pk")),
+    "author": ("Author", ("author", "title", "pk")),
+    "words": ("Words", ("-word_count", "-pk")),
+}
+READING = {"begun": "Begun", "unread": "Not begun"}
+# What a row of the list shows (a work's summary, notes and tag lists stay in the database).
+LISTED = ("title", "untitled", "source_name", "author", "fandom", "word_count", "chapter_count")
+LISTED += ("imported_by", "created", "updated")
+# Facets are kept under the library's version, so this only bounds the memory they take.
+FACETS_TIMEOUT = 24 * 60 * 60
+
+
+def library_version() -> tuple:
+    """Changes whenever a work is added, deleted or saved (imports and edits save the work, and
+    its tags with it): how many works there are, and the last time one was saved."""
+    return tuple(Work.objects.aggregate(works=Count("pk"), saved=Max("updated")).values())
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    text: str = ""
+    sort: str = "title"
+    # (kind, value) of each tag every work shown must carry.
+    chosen: tuple[tuple[str, str], ...] = ()
+    annotated: bool = False
+    # "begun" or "unread": whether the reader has opened the work.
+    reading: str = ""
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "LibraryQuery":
+        sort = query.get("sort", "title")
+        reading = query.get("reading", "")
+        chosen = tuple(
+            (kind, value)
+            for parameter, kind in PARAMETERS.items()
+            for value in dict.fromkeys(query.getlist(parameter))
+            if value
+        )
+        return cls(
+            text=query.get("q", "").strip(),
+            sort=sort if sort in SORTS else "title",
+            chosen=chosen,
+            annotated=query.get("annotated") == "1",
+            reading=reading if reading in READING else "",
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text or self.chosen or self.annotated or self.reading)
+
+    def works(self, reader) -> QuerySet:
+        """The works shown, unordered."""
+        works = filter_by_facets(Work.objects.only(*LISTED), list(self.chosen))
+        if self.text:
+            works = works.filter(Q(title__icontains=self.text) | Q(author__icontains=self.text))
+        if self.annotated:
+            # Through the reverse relation's name: the library knows no annotation model.
+            mine = Chapter.objects.filter(
+                work=OuterRef("pk"),
+                annotations__owner=reader,
+                annotations__deleted_at__isnull=True,
+            )
+            works = works.filter(Exists(mine))
+        if self.reading:
+            begun = Exists(ReadingPosition.objects.filter(reader=reader, work=OuterRef("pk")))
+            works = works.filter(begun if self.reading == "begun" else ~begun)
+        return works
+
+    def ordered(self, works: QuerySet, reader) -> QuerySet:
+        if self.sort != "read":
+            return works.order_by(*SORTS[self.sort][1])
+        last_read = ReadingPosition.objects.filter(reader=reader, work=OuterRef("pk")).values(
+            "updated"
+        )
+        return works.annotate(last_read=Subquery(last_read[:1])).order_by(
+            F("last_read").desc(nulls_last=True), "title", "pk"
+        )
+
+    def facets(self, works: QuerySet, total: int) -> list[tuple[str, str, list]]:
+        """(parameter, label, counts) for each kind with anything to offer."""
+        counts = facet_counts(works if self.filtered else None, list(self.chosen), total)
+        return [
+            (parameter, kind.label, counts[kind])
+            for parameter, kind in PARAMETERS.items()
+            if counts[kind]
+        ]
+
+    def facets_cache_key(self, total: int) -> str | None:
+        """Where the facets drawn for this query are kept: the same for every reader until a
+        work is added, changed or deleted. None when they count the reader's own reading or
+        annotations, which are neither shared nor kept."""
+        if self.annotated or self.reading:
+            return None
+        key = (library_version(), self.text, self.chosen, self.sort, total)
+        return f"library-facets:{hashlib.sha256(repr(key).encode()).hexdigest()}"

@@ -1,0 +1,107 @@
+"""Reading progress in a real browser: the place is saved as the reader scrolls, offered back
+when they return, and an update's chapters are marked new."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from fics.importing import OnNewerVersion, import_story_file
+from fics.models import ReadingPosition
+from tests.conftest import make_work
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def saved_paragraph(reader, work, *, more_than: int = 1, seconds: float = 10) -> int:
+    """The paragraph the page sent, once it has (the beacon leaves after the scrolling stops)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        place = ReadingPosition.objects.filter(reader=reader, work=work).first()
+        if place and place.paragraph > more_than:
+            return place.paragraph
+        time.sleep(0.1)
+    raise AssertionError("the reading position was never saved")
+
+
+def in_view(page, selector: str) -> bool:
+    return page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return box.top >= 0 && box.top < window.innerHeight;
+        }""",
+        selector,
+    )
+
+
+def test_read_to_the_middle_leave_and_continue_at_the_same_paragraph(page, reader):
+    work = make_work(chapters=2, paragraphs=80, title="A long evening")
+    page.goto(f"/works/{work.pk}/chapters/1/")
+    expect(page.locator("article.chapter-text")).to_be_visible()
+
+    page.evaluate("document.getElementById('p40').scrollIntoView({block: 'start'})")
+    page.mouse.wheel(0, 1)  # the reader's own scroll, as a wheel sends it
+    paragraph = saved_paragraph(reader, work)
+    assert 38 <= paragraph <= 42
+
+    # Elsewhere, then back through the work page.
+    page.goto("/")
+    page.goto(f"/works/{work.pk}/")
+    page.get_by_role("link", name=f"Continue reading from ¶ {paragraph}").click()
+    expect(page).to_have_url(re.compile(rf"/chapters/1/#p{paragraph}$"))
+    assert in_view(page, f"#p{paragraph}")
+
+    # Opening the chapter from its top offers the place without jumping to it.
+    page.goto(f"/works/{work.pk}/chapters/2/")
+    page.goto(f"/works/{work.pk}/chapters/1/")
+    link = page.get_by_role("link", name=f"Continue from ¶ {paragraph}")
+    expect(link).to_be_visible()
+    assert in_view(page, "#p1")
+    link.click()
+    expect(page).to_have_url(re.compile(rf"#p{paragraph}$"))
+    assert in_view(page, f"#p{paragraph}")
+
+
+def test_the_entire_work_saves_the_chapter_being_read(page, reader):
+    work = make_work(chapters=2, paragraphs=60, title="A long night")
+    page.goto(f"/works/{work.pk}/read/")
+    expect(page.locator("section.full-chapter")).to_have_count(2)
+
+    page.evaluate("document.getElementById('c2-p30').scrollIntoView({block: 'start'})")
+    page.mouse.wheel(0, 1)
+
+    assert 28 <= saved_paragraph(reader, work) <= 32
+    place = ReadingPosition.objects.select_related("chapter").get(reader=reader, work=work)
+    assert place.chapter.position == 2
+
+
+VERSION_1 = (
+    "Chapter 1\n\nClarke walked to the river at dawn.\n\nLexa was already there.\n\n"
+    "Chapter 2\n\nThey spoke of the war for an hour.\n\nNobody else came.\n"
+)
+VERSION_2 = (
+    "Chapter 1\n\nClarke walked to the river at dawn.\n\nLexa was already there.\n\n"
+    "Chapter 2\n\nThey spoke of the war for an hour, and of peace.\n\nNobody else came.\n\n"
+    "Chapter 3\n\nThe morning after, the camp was quiet.\n"
+)
+
+
+def test_an_update_shows_what_is_new_since_you_last_read(page, reader):
+    work = import_story_file(VERSION_1.encode(), "river.txt", reader=reader).work
+    for position in (1, 2):
+        page.goto(f"/works/{work.pk}/chapters/{position}/")
+        expect(page.locator("article.chapter-text")).to_be_visible()
+
+    import_story_file(
+        VERSION_2.encode(), "river.txt", on_newer_version=OnNewerVersion.UPDATE, reader=reader
+    )
+
+    page.goto(f"/works/{work.pk}/")
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.locator("li", has_text="Chapter 1").locator(".badge-new")).to_have_count(0)
+    expect(contents.locator("li", has_text="Chapter 2")).to_contain_text("new since you last read")
+    expect(contents.locator("li", has_text="Chapter 3")).to_contain_text("new since you last read")
+    page.goto("/")
+    row = page.locator("tr", has_text="river.txt")
+    expect(row).to_contain_text("2 new since you last read")
