@@ -11,7 +11,7 @@ from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
-from fics.models import Chapter, Work
+from fics.models import Chapter
 from groups.models import ReadingGroup
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
@@ -57,12 +57,11 @@ def annotation_create(
         # Read again under a lock: a deletion or an update of the work that came first is seen
         # (the chapter is gone, or its text changed), one that comes later waits for this
         # annotation and then sees it (fics.models.WorkQuerySet.lock).
-        locked = Chapter.objects.select_for_update(no_key=True).filter(pk=chapter.pk).first()
-        if locked is None:
+        held = Chapter.objects.filter(pk=chapter.pk).hold()
+        if not held:
             raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
-        # A statement of its own, after the lock: it sees an update that committed while this
-        # one waited, which a join in the locking statement would not.
-        locked.work = Work.objects.get(pk=locked.work_id)
+        # With its work as the lock found it: an update that committed while this one waited.
+        locked = held[0]
         if span is None or locked.work.content_hash != chapter.work.content_hash:
             text, span = anchored(locked)
         tags = tags_get_or_create(

@@ -98,9 +98,7 @@ def annotations_import(*, user, imported: ImportedFile) -> ImportReport:
         # the work waits for these annotations, or comes first and is what they are placed on.
         chapters = {
             chapter.position: chapter
-            for chapter in Chapter.objects.select_for_update(no_key=True)
-            .filter(work=work, position__in=positions)
-            .order_by("pk")
+            for chapter in Chapter.objects.filter(work=work, position__in=positions).hold()
         }
         texts = {
             position: chapter_text(chapter, chapter.paragraphs.all())

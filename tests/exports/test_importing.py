@@ -182,4 +182,4 @@ def test_the_chapter_text_is_read_under_the_chapters_lock(story, reader):
     )
     assert begin < chapters < paragraphs
     if connection.vendor == "postgresql":
-        assert "FOR NO KEY UPDATE" in statements[chapters]
+        assert "FOR KEY SHARE" in statements[chapters]
