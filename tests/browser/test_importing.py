@@ -36,5 +36,5 @@ def test_upload_several_files_and_see_each_outcome_appear(page, tmp_path, databa
     expect(results.filter(has_text="the-long-night.txt")).to_contain_text("imported —")
     assert page.evaluate("window.notReloaded") is True
     results.filter(has_text="the-long-night.txt").get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("The long night")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Untitled — the-long-night.txt")
     assert Work.objects.count() == 1

@@ -68,7 +68,7 @@ def test_the_entire_work_loads_as_it_scrolls_and_takes_highlights(page, db):
     expect(page.locator("#c4-p2 mark")).to_have_text(words)
 
 
-def test_hiding_shared_annotations_keeps_the_readers_place(page, db):
+def test_choosing_whose_annotations_to_show_keeps_the_readers_place(page, db):
     hpmor_like = import_story_file(
         b"\n\n".join(b"Paragraph %d of a long chapter, said Harry." % n for n in range(400)),
         "long.txt",
@@ -77,9 +77,10 @@ def test_hiding_shared_annotations_keeps_the_readers_place(page, db):
     page.locator("#p300").scroll_into_view_if_needed()
     scrolled = page.evaluate("window.scrollY")
 
-    page.get_by_role("button", name="Hide shared annotations").click()
+    with page.expect_response(lambda response: "preferences" in response.url):
+        page.locator("select[name=view]").select_option("own")
 
-    expect(page.get_by_role("button", name="Show shared annotations")).to_be_visible()
+    expect(page.locator("select[name=view]")).to_have_value("own")
     assert abs(page.evaluate("window.scrollY") - scrolled) < 50
 
 
