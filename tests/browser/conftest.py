@@ -61,9 +61,25 @@ def page(browser, live_server, reader, client):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
+    _leave(page)
     context.close()
     assert dialogs == [], f"a JavaScript dialog opened: {dialogs}"
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _leave(page) -> None:
+    """Leave the page and wait for the reader's place it sends as it goes
+    (static/js/reading-progress.js): written after the test, it would race the flush of the
+    live server's database."""
+    sending: set = set()
+    page.on("request", lambda request: "/progress/" in request.url and sending.add(request))
+    page.on("requestfinished", lambda request: sending.discard(request))
+    page.on("requestfailed", lambda request: sending.discard(request))
+    page.goto("about:blank")
+    for _ in range(100):
+        if not sending:
+            return
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture
