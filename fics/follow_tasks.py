@@ -10,15 +10,13 @@ import dataclasses
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import F
 from django.tasks import task
-from django.utils import timezone
 
 from fics.following import FetchError, Progress, StoryInfo, fetch_story, source_format, story_info
 from fics.importing import ImportResult, OnNewerVersion, Outcome, import_story_file
 from fics.models import FetchedEpub, ImportJob, Work
 from fics.parser import ParsedWork
-from fics.tasks import _claimable, _finish, _lease, _queue, read_in_child
+from fics.tasks import _finish, _lease, _queue, claim, read_in_child
 
 # Reads the fetched EPUB where a hostile one can do no harm: what it read, else why it could not
 # (fics.tasks.read_in_child for the worker).
@@ -122,18 +120,9 @@ def follow_job_create(
 def fetch_and_import(job_id: int) -> None:
     """Fetch and import one job's story; a finished job is left as it is, and one whose worker
     died meanwhile is fetched again (nothing of it was committed)."""
-    claimed = (
-        _claimable()
-        .filter(pk=job_id, address__gt="")
-        .update(
-            status=ImportJob.Status.IMPORTING,
-            attempts=F("attempts") + 1,
-            heartbeat=timezone.now(),
-        )
-    )
-    if not claimed:
+    job = claim(job_id, address__gt="")
+    if job is None:
         return
-    job = ImportJob.objects.select_related("owner", "target").get(pk=job_id)
     with _lease(job_id):
         _fetch(job)
 

@@ -143,20 +143,26 @@ def result_of(job: ImportJob) -> ImportResult | None:
 def import_upload(job_id: int) -> None:
     """Import one job's file. Safe to run twice: a finished job is left as it is, and so is one
     that another worker is importing (its lease is alive)."""
+    job = claim(job_id)
+    if job is None:
+        return
+    with _lease(job_id):
+        _run(job)
+
+
+def claim(job_id: int, **among) -> ImportJob | None:
+    """Take the job (one matching `among`) for this worker: a queued one, or one whose worker
+    died (its lease ran out). None when it finished or another worker holds it."""
     claimed = (
         _claimable()
-        .filter(pk=job_id)
+        .filter(pk=job_id, **among)
         .update(
             status=ImportJob.Status.IMPORTING,
             attempts=F("attempts") + 1,
             heartbeat=timezone.now(),
         )
     )
-    if not claimed:
-        return
-    job = ImportJob.objects.select_related("owner", "target").get(pk=job_id)
-    with _lease(job_id):
-        _run(job)
+    return ImportJob.objects.select_related("owner", "target").get(pk=job_id) if claimed else None
 
 
 def _run(job: ImportJob) -> None:
