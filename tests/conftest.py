@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from annotations.chapter_source import recent_sources
 from fics.models import Chapter, Paragraph, Work
@@ -89,7 +90,14 @@ def run_worker() -> None:
     """The django-tasks-db worker, once through the queue, as `manage.py db_worker` runs it."""
     handlers = {stop: signal.getsignal(stop) for stop in (signal.SIGINT, signal.SIGTERM)}
     try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=StringIO())
+        # Until the queue is empty: a batch worker leaves as soon as it once finds none ready,
+        # which on a loaded machine can come before a task the live server just queued shows.
+        for _ in range(3):
+            call_command(
+                "db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=StringIO()
+            )
+            if not DBTaskResult.objects.ready().exists():
+                break
     finally:
         # The worker installs its graceful-shutdown handlers; give pytest its own back.
         for stop, handler in handlers.items():
