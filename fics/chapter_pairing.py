@@ -1,7 +1,7 @@
 """Placing a work's existing chapters where its new version puts them, before an update writes
 the new text (fics.importing). The pairing itself is pure: fics.parser.rules.chapter_pairing."""
 
-from django.db.models import F, Max
+from django.db.models import F
 
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParagraphKind, ParsedWork
@@ -35,7 +35,7 @@ def chapters_for_update(work: Work, parsed: ParsedWork) -> dict[int, Chapter]:
         for chapter in parsed.chapters
     ]
     pairs = pair_chapters(old, new)
-    lift = (work.chapters.aggregate(top=Max("position"))["top"] or 0) + len(new) + 1
+    lift = chapters[-1].position + len(new) + 1
     work.chapters.update(position=F("position") + lift)
     continued = {}
     for position, index in enumerate(pairs, start=1):

@@ -16,7 +16,7 @@ from fics.following import FetchError, Progress, StoryInfo, fetch_story, source_
 from fics.importing import ImportResult, OnNewerVersion, Outcome, import_story_file
 from fics.models import FetchedEpub, ImportJob, Work
 from fics.parser import ParsedWork
-from fics.tasks import _finish, _lease, _queue, claim, read_in_child
+from fics.tasks import _enqueue, _finish, _lease, claim, read_in_child
 
 # Reads the fetched EPUB where a hostile one can do no harm: what it read, else why it could not
 # (fics.tasks.read_in_child for the worker).
@@ -109,11 +109,7 @@ def follow_job_create(
     job = ImportJob(owner=owner, name=address, address=address, is_adult=is_adult)
     if target is not None:
         job.on_newer_version, job.target = OnNewerVersion.UPDATE, target
-    # With the database backend the task's row commits with the job's.
-    with transaction.atomic():
-        job.save()
-        _queue(job)
-    return job
+    return _enqueue(job)
 
 
 @task

@@ -11,9 +11,7 @@ from django_htmx.http import reswap, retarget
 from fics.follow_tasks import follow_job_create
 from fics.forms import AddressForm, UploadForm
 from fics.http import wants_fragment
-from fics.models import ImportJob
-from fics.tasks import result_of
-from fics.views import _get_managed_work
+from fics.views import _get_managed_work, _import_jobs, _with_results
 
 
 @require_POST
@@ -34,8 +32,8 @@ def upload_address(request: HttpRequest) -> HttpResponse:
         is_adult=form.cleaned_data["is_adult"],
     )
     # Read again: where tasks run at once (ImmediateBackend) it has already finished.
-    job = ImportJob.objects.select_related("work", "pending__work").get(pk=job.pk)
-    context = {"form": UploadForm(), "address_form": AddressForm(), "jobs": [(job, result_of(job))]}
+    jobs = _with_results(_import_jobs().filter(pk=job.pk))
+    context = {"form": UploadForm(), "address_form": AddressForm(), "jobs": jobs}
     template = "upload.html#results" if wants_fragment(request) else "upload.html"
     return render(request, template, context)
 
