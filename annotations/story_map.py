@@ -17,6 +17,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from itertools import combinations
 
@@ -298,8 +299,12 @@ class Matrix:
         return self.labels.get(self._ordered(a, b), "")
 
     def _ordered(self, a: str, b: str) -> tuple[str, str]:
-        order = {name: index for index, name in enumerate(self.names)}
-        return (a, b) if order[a] <= order[b] else (b, a)
+        return (a, b) if self._order[a] <= self._order[b] else (b, a)
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        # Once per matrix, not once per cell: a matrix is drawn cell by cell.
+        return {name: index for index, name in enumerate(self.names)}
 
     @property
     def largest(self) -> int:
