@@ -2,7 +2,7 @@
 
 from django import template
 
-from annotations.models import Annotation
+from annotations.orphan_queue import orphans_to_repair
 
 register = template.Library()
 
@@ -10,10 +10,4 @@ register = template.Library()
 @register.inclusion_tag("_work_orphans.html", takes_context=True)
 def work_orphans(context, work) -> dict:
     """The reader's annotations on this work whose words an update took away."""
-    orphans = (
-        Annotation.objects.live()
-        .filter(owner=context["request"].user, chapter__work=work, orphaned=True)
-        .exclude(orphan_dismissed=True)
-        .select_related("chapter")
-    )
-    return {"orphans": orphans, "work": work}
+    return {"orphans": orphans_to_repair(work, context["request"].user), "work": work}
