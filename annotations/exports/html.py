@@ -160,7 +160,7 @@ def refs_at_highlight_ends(
 ) -> dict[int, str]:
     """Offset in the block's text → the note references of the highlights that end there."""
     link = link or _ref_link
-    start = chapter.text.segment_starts()[block.key]
+    start = chapter.segment_starts[block.key]
     ends: dict[int, list[str]] = {}
     for annotation in annotations:
         ends.setdefault(annotation.end - start, []).append(link(numbers[annotation.id]))

@@ -71,6 +71,11 @@ class ChapterRecord:
     def text(self) -> ChapterText:
         return blocks_text(self.blocks)
 
+    @cached_property
+    def segment_starts(self) -> dict[str, int]:
+        """Where each block's text starts in the chapter's, in code points."""
+        return self.text.segment_starts()
+
     @property
     def all_annotations(self) -> tuple[AnnotationRecord, ...]:
         return self.annotations + self.orphans
@@ -93,7 +98,7 @@ class ChapterRecord:
     def notes_by_segment(self) -> dict[str, list[AnnotationRecord]]:
         """Segment key → the annotations whose last character is in it, in footnote order:
         where the HTML and EPUB exports put each note and its reference."""
-        starts = self.text.segment_starts()
+        starts = self.segment_starts
         keys, positions = list(starts), list(starts.values())
         notes: dict[str, list[AnnotationRecord]] = {}
         for annotation in self.annotations:
