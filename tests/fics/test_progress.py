@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fics.importing import OnNewerVersion, Outcome, import_story_file
 from fics.models import ChapterRead, ReadingPosition
+from fics.progress import progress_visit
 from tests.conftest import make_work
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +95,19 @@ def test_opening_a_chapter_without_javascript_makes_it_the_place(reader_client, 
     place.refresh_from_db()
     assert (place.chapter.position, place.paragraph) == (1, 3)
     assert ChapterRead.objects.filter(reader=reader).count() == 2
+
+
+def test_reopening_the_chapter_one_is_at_costs_a_read_and_no_write(reader, work):
+    # Reloads are the commonest page there is; on SQLite every write waits for the others.
+    progress_visit(reader=reader, work_pk=work.pk, position=2)
+    with CaptureQueriesContext(connection) as reopened:
+        progress_visit(reader=reader, work_pk=work.pk, position=2)
+    assert len(reopened.captured_queries) == 1
+
+    with CaptureQueriesContext(connection) as moved_on:
+        progress_visit(reader=reader, work_pk=work.pk, position=1)
+    assert len(moved_on.captured_queries) > 1
+    assert ReadingPosition.objects.get(reader=reader).chapter.position == 1
 
 
 def test_the_work_page_offers_to_continue_with_a_progress_figure(reader_client, work):
