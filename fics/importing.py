@@ -9,6 +9,7 @@ work's text is not a newer version of it, whatever its name says, and never repl
 
 import copy
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -422,12 +423,30 @@ def _paragraph_rows(parsed: ParsedChapter) -> list[tuple]:
 
 
 def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
-    """Insert every paragraph of these saved chapters in one statement per batch.
+    """Insert every paragraph of these saved chapters: PostgreSQL's COPY, else one statement
+    per batch.
 
     Written as SQL because building a model instance per paragraph (a novel has twenty thousand)
     took most of an import's time; the emphasis goes through its field's own conversion to JSON.
+    On PostgreSQL even one INSERT per row, pipelined, cost 1.9 s of HPMOR's 5.4 s; COPY streams
+    the rows in one statement.
     """
     emphasis = Paragraph._meta.get_field("emphasis")
+    columns = "chapter_id, position, kind, text, emphasis"
+    if connection.vendor == "postgresql":
+        plain = "[]"  # COPY reads JSON as text, like any other column
+        statement = f"COPY {Paragraph._meta.db_table} ({columns}) FROM STDIN"
+        # psycopg's own cursor: its errors become Django's (a refused character is a DataError).
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(statement) as writer,
+        ):
+            for chapter, paragraphs in chapters:
+                for position, kind, text, spans in paragraphs:
+                    marks = json.dumps(spans) if spans else plain
+                    writer.write_row((chapter.pk, position, kind, text, marks))
+        return
     plain = emphasis.get_db_prep_save([], connection)  # most paragraphs have no emphasis
     rows = [
         (
@@ -440,10 +459,7 @@ def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
         for chapter, paragraphs in chapters
         for position, kind, text, spans in paragraphs
     ]
-    sql = (
-        f"INSERT INTO {Paragraph._meta.db_table} (chapter_id, position, kind, text, emphasis) "
-        "VALUES (%s, %s, %s, %s, %s)"
-    )
+    sql = f"INSERT INTO {Paragraph._meta.db_table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
