@@ -4,11 +4,13 @@ library is a link, with or without JavaScript."""
 
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
+from django.urls import reverse
 
-from fics.facets import PARAMETERS, facet_counts, filter_by_facets
+from fics.facets import PARAMETERS, FacetList, facet_counts, filter_by_facets
 from fics.models import Chapter, ReadingPosition, Work
 
 # Each sort but "read" is backed by an index (fics.models.Work.Meta.indexes).
@@ -35,6 +37,19 @@ def library_version() -> tuple:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """One kind of tag as the library's filters show it."""
+
+    parameter: str
+    label: str
+    listed: FacetList
+    # Every tag of the kind is listed (`?more=<parameter>`), not only the most frequent ones.
+    whole: bool
+    # The library with this kind listed whole, or cut back to its most frequent tags.
+    toggle_url: str
+
+
+@dataclass(frozen=True)
 class LibraryQuery:
     text: str = ""
     sort: str = "title"
@@ -43,6 +58,8 @@ class LibraryQuery:
     annotated: bool = False
     # "begun" or "unread": whether the reader has opened the work.
     reading: str = ""
+    # The parameters of the kinds whose every tag is listed, not only the most frequent.
+    whole: tuple[str, ...] = ()
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "LibraryQuery":
@@ -60,7 +77,21 @@ class LibraryQuery:
             chosen=chosen,
             annotated=query.get("annotated") == "1",
             reading=reading if reading in READING else "",
+            whole=tuple(sorted(set(query.getlist("more")) & PARAMETERS.keys())),
         )
+
+    def url(self, whole: tuple[str, ...]) -> str:
+        """The library showing this query, with the kinds in `whole` listed whole: built from
+        the query, not from the request, as the facets that carry it are shared by readers."""
+        kinds = {kind: parameter for parameter, kind in PARAMETERS.items()}
+        pairs = [("q", self.text)] if self.text else []
+        pairs += [("sort", self.sort)] if self.sort != "title" else []
+        pairs += [(kinds[kind], value) for kind, value in self.chosen]
+        pairs += [("annotated", "1")] if self.annotated else []
+        pairs += [("reading", self.reading)] if self.reading else []
+        pairs += [("more", parameter) for parameter in whole]
+        query = urlencode(pairs, quote_via=quote)
+        return f"{reverse('library')}?{query}" if query else reverse("library")
 
     @property
     def filtered(self) -> bool:
@@ -94,13 +125,20 @@ class LibraryQuery:
             F("last_read").desc(nulls_last=True), "title", "pk"
         )
 
-    def facets(self, works: QuerySet, total: int) -> list[tuple[str, str, list]]:
-        """(parameter, label, counts) for each kind with anything to offer."""
-        counts = facet_counts(works if self.filtered else None, list(self.chosen), total)
+    def facets(self, works: QuerySet, total: int) -> list[Facet]:
+        """The filters of each kind with anything to offer."""
+        whole = frozenset(PARAMETERS[parameter] for parameter in self.whole)
+        counts = facet_counts(works if self.filtered else None, list(self.chosen), total, whole)
         return [
-            (parameter, kind.label, counts[kind])
+            Facet(
+                parameter,
+                kind.label,
+                counts[kind],
+                parameter in self.whole,
+                self.url(tuple(sorted(set(self.whole) ^ {parameter}))),
+            )
             for parameter, kind in PARAMETERS.items()
-            if counts[kind]
+            if counts[kind].counts
         ]
 
     def facets_cache_key(self, total: int) -> str | None:
@@ -109,5 +147,5 @@ class LibraryQuery:
         annotations, which are neither shared nor kept."""
         if self.annotated or self.reading:
             return None
-        key = (library_version(), self.text, self.chosen, self.sort, total)
+        key = (library_version(), self.text, self.chosen, self.sort, self.whole, total)
         return f"library-facets:{hashlib.sha256(repr(key).encode()).hexdigest()}"
