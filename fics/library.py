@@ -4,6 +4,8 @@ library is a link, with or without JavaScript."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -30,10 +32,17 @@ LISTED += ("imported_by", "created", "updated")
 FACETS_TIMEOUT = 24 * 60 * 60
 
 
-def library_version() -> tuple:
+class LibraryVersion(NamedTuple):
     """Changes whenever a work is added, deleted or saved (imports and edits save the work, and
-    its tags with it): how many works there are, and the last time one was saved."""
-    return tuple(Work.objects.aggregate(works=Count("pk"), saved=Max("updated")).values())
+    its tags with it)."""
+
+    works: int
+    saved: datetime | None
+
+
+def library_version() -> LibraryVersion:
+    """How many works there are, and the last time one was saved: one query."""
+    return LibraryVersion(**Work.objects.aggregate(works=Count("pk"), saved=Max("updated")))
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,12 @@ class LibraryQuery:
     def filtered(self) -> bool:
         return bool(self.text or self.chosen or self.annotated or self.reading)
 
+    @property
+    def facets_shared(self) -> bool:
+        """Whether the facets drawn for this query are the same for every reader: not when they
+        count the reader's own reading or annotations."""
+        return not (self.annotated or self.reading)
+
     def works(self, reader) -> QuerySet:
         """The works shown, unordered."""
         works = filter_by_facets(Work.objects.only(*LISTED), list(self.chosen))
@@ -141,11 +156,8 @@ class LibraryQuery:
             if counts[kind].counts
         ]
 
-    def facets_cache_key(self, total: int) -> str | None:
-        """Where the facets drawn for this query are kept: the same for every reader until a
-        work is added, changed or deleted. None when they count the reader's own reading or
-        annotations, which are neither shared nor kept."""
-        if self.annotated or self.reading:
-            return None
-        key = (library_version(), self.text, self.chosen, self.sort, self.whole, total)
+    def facets_cache_key(self, version: LibraryVersion, total: int) -> str:
+        """Where the facets drawn for this query are kept, when they are shared: the same for
+        every reader until a work is added, changed or deleted."""
+        key = (tuple(version), self.text, self.chosen, self.sort, self.whole, total)
         return f"library-facets:{hashlib.sha256(repr(key).encode()).hexdigest()}"

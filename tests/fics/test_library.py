@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -392,3 +394,16 @@ def test_a_kind_with_ten_tags_or_fewer_offers_nothing_more(reader_client, shelf)
     body = library(reader_client)
 
     assert "Show all" not in body and "more=" not in body
+
+
+def test_the_whole_library_counts_its_works_once(reader_client, shelf):
+    library(reader_client)  # draws the filters, kept for every reader
+
+    with CaptureQueriesContext(connection) as queries:
+        body = library(reader_client)
+
+    # the reader; the library's version, whose count of works is the list's; the page of works;
+    # the reader's places in them; news in their groups (the filters come from the cache)
+    assert len(queries) == 5, [q["sql"] for q in queries]
+    assert sum("COUNT(" in q["sql"] for q in queries) == 1
+    assert "3 works" in body and titles(body) == ["Alpha", "Bravo", "Charlie"]
