@@ -18,8 +18,8 @@ from annotations.reading import (
     annotated_chapter,
 )
 from fics.http import wants_fragment
-from fics.models import Chapter, Work
-from fics.progress import progress_visit
+from fics.models import Chapter, ReadingPosition, Work
+from fics.progress import place_of, progress_visit
 from groups.models import ReadingGroup
 
 # How many chapters the entire-work page sends at a time; the next ones load as the reader
@@ -39,7 +39,13 @@ def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpRes
 @require_GET
 @login_required
 def work_full(request: HttpRequest, pk: int) -> HttpResponse:
-    """The entire work, a few chapters at a time: `?from=N` starts at the N-th chapter."""
+    """The entire work, a few chapters at a time: `?from=N` starts at the N-th chapter.
+
+    The reader's place is saved as they scroll (static/js/reading-progress.js, as on a chapter
+    page). Opening the page at a chapter (`?from=N`: the link at the end of a part without
+    JavaScript, or the "Continue" line) is opening that chapter, and records the visit as the
+    chapter page does; opening it at the top records nothing, nor do the parts htmx loads as
+    the reader scrolls, which the scrolling itself records."""
     work = get_object_or_404(Work, pk=pk)
     try:
         start = max(1, int(request.GET.get("from", "1")))
@@ -50,6 +56,9 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
         work.chapters.select_related("work").filter(position__gte=start)[: CHAPTERS_PER_PART + 1]
     )
     shown, rest = chapters[:CHAPTERS_PER_PART], chapters[CHAPTERS_PER_PART:]
+    fragment = wants_fragment(request)
+    if shown and "from" in request.GET and not fragment:
+        progress_visit(reader=request.user, work_pk=work.pk, position=shown[0].position)
     state = ReadingState.of(request, work.pk)
     sections = [
         (
@@ -69,9 +78,31 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
         "tag_suggestions": tag_suggestions(work, list(Tag.objects.filter(owner=request.user))),
         "reader_groups": ReadingGroup.objects.filter(memberships__user=request.user),
     }
-    if wants_fragment(request):
+    if fragment:
         return render(request, "work_full.html#sections", context)
+    place = place_of(request.user, work.pk)
+    context |= {"place": place, "continue_url": continue_url(place, shown)}
     return render(request, "work_full.html", context)
+
+
+def continue_url(place: ReadingPosition | None, shown: list[Chapter]) -> str:
+    """Where the entire work's "Continue from chapter X, ¶ N" line leads: to the paragraph on
+    this page when its chapter is among the ones drawn, else to the entire work starting at that
+    chapter (`?from=X#cX-pN`), whose parts then load on from there as the reader scrolls.
+
+    Not to the chapter page: the reader chose to read the work whole and expects to stay in it.
+    Not to this page with every part up to X: on a long novel that would send a hundred
+    chapters to show one paragraph. Empty when there is nothing to continue to: no place yet,
+    or it is the top of the page's first chapter."""
+    if place is None or not shown:
+        return ""
+    chapter = place.chapter
+    if chapter.pk == shown[0].pk and place.paragraph <= 1:
+        return ""
+    anchor = f"#{section_prefix(chapter)}p{place.paragraph}"
+    if any(drawn.pk == chapter.pk for drawn in shown):
+        return anchor
+    return f"{reverse('work_full', args=[chapter.work_id])}?from={chapter.position}{anchor}"
 
 
 def _is_view_of(reader, view: str) -> bool:

@@ -79,31 +79,67 @@ class FacetCount:
     chosen: bool = False
 
 
+@dataclass(frozen=True)
+class FacetList:
+    """The tags of one kind that the library lists, and how many there are in all."""
+
+    counts: list[FacetCount]
+    # Different tags of this kind among the works: more than listed when cut to the top ones.
+    values: int
+
+    @property
+    def hidden(self) -> int:
+        return max(0, self.values - len(self.counts))
+
+    @property
+    def more_than_the_top(self) -> bool:
+        return self.values > SHOWN_PER_KIND
+
+
 def facet_counts(
-    works: QuerySet | None, chosen: list[tuple[str, str]], total: int
-) -> dict[str, list[FacetCount]]:
+    works: QuerySet | None,
+    chosen: list[tuple[str, str]],
+    total: int,
+    whole: frozenset[str] = frozenset(),
+) -> dict[str, FacetList]:
     """Kind → its most frequent tags among `works` (`total` of them; None: the whole library)
-    with how many carry each; a chosen tag is always listed, so that it can be unticked (all
-    `total` works carry it)."""
+    with how many carry each; every tag of the kinds in `whole`, most frequent first. A chosen
+    tag is always listed, so that it can be unticked (all `total` works carry it). One query,
+    and one more for the kinds listed whole."""
     rows = WorkFacet.objects.all()
     if works is not None:
         # Left out for the whole library: SQLite would look up each work's rows one by one.
         rows = rows.filter(work__in=works.order_by().values("pk"))
-    counted = (
-        rows.values("kind", "value")
-        .annotate(count=Count("work"))
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("kind"), order_by=[F("count").desc(), "value"])
+    grouped = rows.values("kind", "value").annotate(count=Count("work"))
+    top = (
+        grouped.annotate(
+            rank=Window(RowNumber(), partition_by=F("kind"), order_by=[F("count").desc(), "value"]),
+            kind_values=Window(Count("kind"), partition_by=F("kind")),
         )
         .filter(rank__lte=SHOWN_PER_KIND)
         .order_by("kind", "rank")
     )
-    by_kind: dict[str, list[FacetCount]] = {kind: [] for kind in PARAMETERS.values()}
+    counted: dict[str, list[dict]] = {kind: [] for kind in PARAMETERS.values()}
+    values: dict[str, int] = {}
+    for row in top:
+        if row["kind"] not in whole:
+            counted[row["kind"]].append(row)
+        values[row["kind"]] = row["kind_values"]
+    if whole:
+        for row in grouped.filter(kind__in=whole).order_by("kind", "-count", "value"):
+            counted[row["kind"]].append(row)
     chosen_set = set(chosen)
-    for row in counted:
-        key = (row["kind"], row["value"])
-        by_kind[row["kind"]].append(FacetCount(*key, row["count"], key in chosen_set))
-    for kind, value in chosen:
-        if not any(f.value == value for f in by_kind[kind]):
-            by_kind[kind].append(FacetCount(kind, value, total, True))
+    by_kind: dict[str, FacetList] = {}
+    for kind, kind_rows in counted.items():
+        counts = [
+            FacetCount(kind, row["value"], row["count"], (kind, row["value"]) in chosen_set)
+            for row in kind_rows
+        ]
+        listed = {facet.value for facet in counts}
+        counts += [
+            FacetCount(kind, value, total, True)
+            for chosen_kind, value in chosen
+            if chosen_kind == kind and value not in listed
+        ]
+        by_kind[kind] = FacetList(counts, values.get(kind, 0))
     return by_kind

@@ -4,11 +4,15 @@ library is a link, with or without JavaScript."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+from urllib.parse import quote, urlencode
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
+from django.urls import reverse
 
-from fics.facets import PARAMETERS, facet_counts, filter_by_facets
+from fics.facets import PARAMETERS, FacetList, facet_counts, filter_by_facets
 from fics.models import Chapter, ReadingPosition, Work
 
 # Each sort but "read" is backed by an index (fics.models.Work.Meta.indexes).
@@ -28,10 +32,30 @@ LISTED += ("imported_by", "created", "updated")
 FACETS_TIMEOUT = 24 * 60 * 60
 
 
-def library_version() -> tuple:
+class LibraryVersion(NamedTuple):
     """Changes whenever a work is added, deleted or saved (imports and edits save the work, and
-    its tags with it): how many works there are, and the last time one was saved."""
-    return tuple(Work.objects.aggregate(works=Count("pk"), saved=Max("updated")).values())
+    its tags with it)."""
+
+    works: int
+    saved: datetime | None
+
+
+def library_version() -> LibraryVersion:
+    """How many works there are, and the last time one was saved: one query."""
+    return LibraryVersion(**Work.objects.aggregate(works=Count("pk"), saved=Max("updated")))
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One kind of tag as the library's filters show it."""
+
+    parameter: str
+    label: str
+    listed: FacetList
+    # Every tag of the kind is listed (`?more=<parameter>`), not only the most frequent ones.
+    whole: bool
+    # The library with this kind listed whole, or cut back to its most frequent tags.
+    toggle_url: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,8 @@ class LibraryQuery:
     annotated: bool = False
     # "begun" or "unread": whether the reader has opened the work.
     reading: str = ""
+    # The parameters of the kinds whose every tag is listed, not only the most frequent.
+    whole: tuple[str, ...] = ()
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "LibraryQuery":
@@ -60,11 +86,31 @@ class LibraryQuery:
             chosen=chosen,
             annotated=query.get("annotated") == "1",
             reading=reading if reading in READING else "",
+            whole=tuple(sorted(set(query.getlist("more")) & PARAMETERS.keys())),
         )
+
+    def url(self, whole: tuple[str, ...]) -> str:
+        """The library showing this query, with the kinds in `whole` listed whole: built from
+        the query, not from the request, as the facets that carry it are shared by readers."""
+        kinds = {kind: parameter for parameter, kind in PARAMETERS.items()}
+        pairs = [("q", self.text)] if self.text else []
+        pairs += [("sort", self.sort)] if self.sort != "title" else []
+        pairs += [(kinds[kind], value) for kind, value in self.chosen]
+        pairs += [("annotated", "1")] if self.annotated else []
+        pairs += [("reading", self.reading)] if self.reading else []
+        pairs += [("more", parameter) for parameter in whole]
+        query = urlencode(pairs, quote_via=quote)
+        return f"{reverse('library')}?{query}" if query else reverse("library")
 
     @property
     def filtered(self) -> bool:
         return bool(self.text or self.chosen or self.annotated or self.reading)
+
+    @property
+    def facets_shared(self) -> bool:
+        """Whether the facets drawn for this query are the same for every reader: not when they
+        count the reader's own reading or annotations."""
+        return not (self.annotated or self.reading)
 
     def works(self, reader) -> QuerySet:
         """The works shown, unordered."""
@@ -94,20 +140,24 @@ class LibraryQuery:
             F("last_read").desc(nulls_last=True), "title", "pk"
         )
 
-    def facets(self, works: QuerySet, total: int) -> list[tuple[str, str, list]]:
-        """(parameter, label, counts) for each kind with anything to offer."""
-        counts = facet_counts(works if self.filtered else None, list(self.chosen), total)
+    def facets(self, works: QuerySet, total: int) -> list[Facet]:
+        """The filters of each kind with anything to offer."""
+        whole = frozenset(PARAMETERS[parameter] for parameter in self.whole)
+        counts = facet_counts(works if self.filtered else None, list(self.chosen), total, whole)
         return [
-            (parameter, kind.label, counts[kind])
+            Facet(
+                parameter,
+                kind.label,
+                counts[kind],
+                parameter in self.whole,
+                self.url(tuple(sorted(set(self.whole) ^ {parameter}))),
+            )
             for parameter, kind in PARAMETERS.items()
-            if counts[kind]
+            if counts[kind].counts
         ]
 
-    def facets_cache_key(self, total: int) -> str | None:
-        """Where the facets drawn for this query are kept: the same for every reader until a
-        work is added, changed or deleted. None when they count the reader's own reading or
-        annotations, which are neither shared nor kept."""
-        if self.annotated or self.reading:
-            return None
-        key = (library_version(), self.text, self.chosen, self.sort, total)
+    def facets_cache_key(self, version: LibraryVersion, total: int) -> str:
+        """Where the facets drawn for this query are kept, when they are shared: the same for
+        every reader until a work is added, changed or deleted."""
+        key = (tuple(version), self.text, self.chosen, self.sort, self.whole, total)
         return f"library-facets:{hashlib.sha256(repr(key).encode()).hexdigest()}"

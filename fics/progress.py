@@ -157,3 +157,10 @@ def new_since_last_read(reader, work_ids: Iterable[int]) -> list[tuple[int, int]
         )
     )
     return list(changed.values_list("work_id", "position"))
+
+
+def place_of(reader, work_pk: int) -> ReadingPosition | None:
+    """The reader's place in the work, with its chapter; None before they begin it, or once
+    the chapter they were in is deleted (nothing to continue from)."""
+    places = ReadingPosition.objects.filter(reader=reader, work=work_pk, chapter__isnull=False)
+    return places.select_related("chapter").first()

@@ -19,7 +19,14 @@ from fics.facets import work_facets_sync
 from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
-from fics.library import FACETS_TIMEOUT, READING, SORTS, LibraryQuery
+from fics.library import (
+    FACETS_TIMEOUT,
+    READING,
+    SORTS,
+    LibraryQuery,
+    LibraryVersion,
+    library_version,
+)
 from fics.models import Chapter, ChapterRead, ImportJob, PendingUpload, Work
 from fics.progress import progress_of, progress_record
 from fics.signals import deletion_requested
@@ -61,7 +68,10 @@ def library(request: HttpRequest) -> HttpResponse:
     """The library, filtered by the query's text, tags and reading; htmx swaps the results."""
     query = LibraryQuery.from_query(request.GET)
     works = query.works(request.user)
-    page = page_of(request, query.ordered(works, request.user), WORKS_PER_PAGE)
+    # The version keys the shared facets; unfiltered, its count of works is the list's too.
+    version = library_version() if query.facets_shared else None
+    count = version.works if version and not query.filtered else None
+    page = page_of(request, query.ordered(works, request.user), WORKS_PER_PAGE, count)
     progress = progress_of(request.user, page.object_list)
     context = {
         "page": page,
@@ -72,22 +82,27 @@ def library(request: HttpRequest) -> HttpResponse:
         "query": query,
         "sorts": {name: label for name, (label, _) in SORTS.items()},
         "reading": READING,
-        "facets_html": _facets_html(request, query, works, page.paginator.count),
+        "facets_html": _facets_html(request, query, works, page.paginator.count, version),
     }
     template = "library.html#results" if wants_fragment(request) else "library.html"
     return render(request, template, context)
 
 
-def _facets_html(request: HttpRequest, query: LibraryQuery, works, total: int) -> str:
+def _facets_html(
+    request: HttpRequest, query: LibraryQuery, works, total: int, version: LibraryVersion | None
+) -> str:
     """The tag filters with their counts: drawn once per query and version of the library for
-    every reader (drawing some sixty counted checkboxes cost more than the rest of the page)."""
+    every reader (drawing some sixty counted checkboxes cost more than the rest of the page);
+    drawn each time when they count the reader's own reading or annotations (no `version`)."""
 
     def draw() -> str:
         context = {"facets": query.facets(works, total), "query": query}
         return render_to_string("library.html#facets", context, request)
 
-    key = query.facets_cache_key(total)
-    return mark_safe(draw() if key is None else cache.get_or_set(key, draw, FACETS_TIMEOUT))
+    if version is None:
+        return mark_safe(draw())
+    key = query.facets_cache_key(version, total)
+    return mark_safe(cache.get_or_set(key, draw, FACETS_TIMEOUT))
 
 
 @require_GET

@@ -33,3 +33,30 @@ def test_ticking_a_tag_filters_in_place_and_keeps_the_focus(page):
     assert page.evaluate("document.getElementById('library-form').dataset.untouched") == "yes"
     expect(page.get_by_role("checkbox", name="Star Wars (2)")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Star Wars (2)")).to_be_focused()
+
+
+def test_show_all_lists_the_hidden_tags_in_place_and_one_filters(page):
+    names = [f"Character {n:02}" for n in range(1, 13)]
+    for title, characters in [("Crowded", names), ("Quiet", names[:5])]:
+        work = make_work(title=title, chapters=1, paragraphs=1)
+        work.characters = characters
+        work.save()
+        work_facets_sync(work)
+    page.goto("/")
+    page.evaluate("document.getElementById('library-form').dataset.untouched = 'yes'")
+    expect(page.get_by_role("checkbox", name="Character 12 (1)")).to_have_count(0)
+
+    page.get_by_role("link", name="Character: show all 12").click()
+
+    hidden_before = page.get_by_role("checkbox", name="Character 12 (1)")
+    expect(hidden_before).to_be_visible()
+    expect(page.get_by_role("link", name="Character: show fewer")).to_be_focused()
+    hidden_before.check()
+
+    expect(page.locator("#work-list tbody tr")).to_have_count(1)
+    expect(page.locator("#work-list")).to_contain_text("Crowded")
+    assert "character=Character%2012" in page.url and "more=character" in page.url
+    # Swapped, not reloaded; the list stays whole as the reader ticks on.
+    assert page.evaluate("document.getElementById('library-form').dataset.untouched") == "yes"
+    expect(page.get_by_role("checkbox", name="Character 12 (1)")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Character 11 (1)")).to_be_visible()

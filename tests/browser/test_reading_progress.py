@@ -76,6 +76,25 @@ def test_the_entire_work_saves_the_chapter_being_read(page, reader):
     assert place.chapter.position == 2
 
 
+def test_the_entire_work_continues_in_a_part_not_yet_loaded(page, reader):
+    work = make_work(chapters=5, paragraphs=40, title="A long winter")
+    page.goto(f"/works/{work.pk}/read/?from=4")
+    page.evaluate("document.getElementById('c5-p20').scrollIntoView({block: 'start'})")
+    page.mouse.wheel(0, 1)
+    paragraph = saved_paragraph(reader, work)
+    assert 18 <= paragraph <= 22
+
+    page.goto("/")
+    page.goto(f"/works/{work.pk}/read/")
+    expect(page.locator("section.full-chapter")).to_have_count(3)
+    link = page.get_by_role("link", name=f"Continue from chapter 5, ¶ {paragraph}")
+    assert in_view(page, "#c1-p1")  # offered, not jumped to
+    link.click()
+
+    expect(page).to_have_url(re.compile(rf"/read/\?from=5#c5-p{paragraph}$"))
+    assert in_view(page, f"#c5-p{paragraph}")
+
+
 VERSION_1 = (
     "Chapter 1\n\nClarke walked to the river at dawn.\n\nLexa was already there.\n\n"
     "Chapter 2\n\nThey spoke of the war for an hour.\n\nNobody else came.\n"

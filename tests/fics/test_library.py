@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -329,3 +331,79 @@ def test_counts_of_my_annotated_works_are_mine_alone(
 
     assert facet(mine, "relationship", "Clarke/Lexa") == "1"
     assert titles(theirs) == [] and facet(theirs, "relationship", "Clarke/Lexa") is None
+
+
+@pytest.fixture
+def cast(db):
+    """Twelve characters: five in two works, seven in one; two of those fall out of the top ten."""
+    names = [f"Character {n:02}" for n in range(1, 13)]
+    crowded = tagged("Crowded", characters=names)
+    tagged("Quiet", characters=names[:5])
+    return crowded
+
+
+def test_a_kind_with_more_than_ten_tags_lists_them_all_when_asked(reader_client, cast):
+    top = library(reader_client)
+    assert facet(top, "character", "Character 05") == "2"
+    assert facet(top, "character", "Character 10") == "1"
+    assert facet(top, "character", "Character 11") is None
+    assert f'id="facet-character-toggle" href="{reverse("library")}?more=character"' in top
+    assert ">Show all 12</a>" in top
+
+    whole = library(reader_client, more="character")
+
+    assert facet(whole, "character", "Character 11") == "1"
+    assert facet(whole, "character", "Character 12") == "1"
+    assert facet(whole, "character", "Character 01") == "2"
+    assert '<input type="hidden" name="more" value="character">' in whole
+    assert f'id="facet-character-toggle" href="{reverse("library")}"' in whole
+    assert ">Show fewer</a>" in whole
+
+
+def test_show_all_keeps_the_query_and_ticking_keeps_the_list_whole(reader_client, cast):
+    body = library(reader_client, q="o", sort="words", fandom="", more=["character", "nonsense"])
+
+    show_fewer = f'id="facet-character-toggle" href="{reverse("library")}?q=o&amp;sort=words"'
+    assert show_fewer in body
+    chosen = library(reader_client, more="character", character="Character 11")
+    assert titles(chosen) == ["Crowded"]
+    assert facet(chosen, "character", "Character 12") == "1"
+    assert ' value="Character 11" id="facet-character-Character%2011" checked>' in chosen
+
+
+def test_a_chosen_tag_outside_the_top_ten_is_listed_with_its_count(reader_client, cast):
+    body = library(reader_client, character="Character 12")
+
+    assert titles(body) == ["Crowded"]
+    assert facet(body, "character", "Character 12") == "1"
+    assert ' value="Character 12" id="facet-character-Character%2012" checked>' in body
+
+
+def test_htmx_gets_the_whole_list_in_the_results(reader_client, cast):
+    response = reader_client.get(
+        reverse("library"), {"more": "character"}, headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="facet-character"' in body
+    assert facet(body, "character", "Character 12") == "1"
+
+
+def test_a_kind_with_ten_tags_or_fewer_offers_nothing_more(reader_client, shelf):
+    body = library(reader_client)
+
+    assert "Show all" not in body and "more=" not in body
+
+
+def test_the_whole_library_counts_its_works_once(reader_client, shelf):
+    library(reader_client)  # draws the filters, kept for every reader
+
+    with CaptureQueriesContext(connection) as queries:
+        body = library(reader_client)
+
+    # the reader; the library's version, whose count of works is the list's; the page of works;
+    # the reader's places in them; news in their groups (the filters come from the cache)
+    assert len(queries) == 5, [q["sql"] for q in queries]
+    assert sum("COUNT(" in q["sql"] for q in queries) == 1
+    assert "3 works" in body and titles(body) == ["Alpha", "Bravo", "Charlie"]

@@ -143,8 +143,9 @@ def test_progress_is_private(reader_client, client, other_reader, work):
     library = client.get(reverse("library")).content.decode()
     banner = client.get(progress_url(work, 2), headers=HTMX).content.decode()
     read_first = client.get(reverse("library"), {"sort": "read"}).content.decode()
+    entire = client.get(reverse("work_full", args=[work.pk])).content.decode()
 
-    for body in (work_page, library, banner, read_first):
+    for body in (work_page, library, banner, read_first, entire):
         assert "Continue" not in body
         assert "¶ 3" not in body
         assert "you are here" not in body
@@ -237,3 +238,60 @@ def test_progress_needs_a_login_and_takes_only_get_and_post(reader_client, work)
 
     assert reader_client.put(progress_url(work, 1)).status_code == 405
     assert not ReadingPosition.objects.exists()
+
+
+def entire_work(client, work, **query) -> str:
+    return client.get(reverse("work_full", args=[work.pk]), query).content.decode()
+
+
+def test_the_entire_work_offers_to_continue_in_a_part_not_yet_loaded(reader_client):
+    work = make_work(chapters=5, paragraphs=4)
+    save_place(reader_client, work, 5, 3)
+
+    body = entire_work(reader_client, work)
+
+    assert 'id="chapter-5"' not in body  # its part loads only as the reader scrolls
+    url = reverse("work_full", args=[work.pk])
+    assert f'<a href="{url}?from=5#c5-p3">Continue from chapter 5, ¶ 3</a>' in body
+    assert "Part 5, where you stopped" in body
+    # Followed, the link opens the entire work at that chapter, its paragraph on the page,
+    # and the place stays where it was.
+    there = entire_work(reader_client, work, **{"from": 5})
+    assert 'id="c5-p3"' in there
+    assert '<a href="#c5-p3">Continue from chapter 5, ¶ 3</a>' in there
+    place = ReadingPosition.objects.get()
+    assert (place.chapter.position, place.paragraph) == (5, 3)
+
+
+def test_the_entire_work_continues_on_the_page_when_the_chapter_is_there(reader_client):
+    work = make_work(chapters=5, paragraphs=4)
+    save_place(reader_client, work, 2, 4)
+
+    body = entire_work(reader_client, work)
+
+    assert '<a href="#c2-p4">Continue from chapter 2, ¶ 4</a>' in body
+
+
+def test_the_top_of_the_entire_work_has_nothing_to_continue(reader_client, work):
+    assert "Continue from" not in entire_work(reader_client, work)
+
+    save_place(reader_client, work, 1, 1)
+    assert "Continue from" not in entire_work(reader_client, work)
+    save_place(reader_client, work, 2, 1)
+    assert '<a href="#c2-p1">Continue from chapter 2, ¶ 1</a>' in entire_work(reader_client, work)
+
+
+def test_opening_the_entire_work_at_a_chapter_makes_it_the_place(reader_client, reader):
+    """Without JavaScript, "Continue with chapter 4" at the end of a part is the reader moving
+    on, as a chapter page's "next" link is; the parts htmx loads are not (the scrolling is)."""
+    work = make_work(chapters=5, paragraphs=2)
+    save_place(reader_client, work, 2, 2)
+
+    entire_work(reader_client, work)
+    reader_client.get(reverse("work_full", args=[work.pk]), {"from": 4}, headers=HTMX)
+    place = ReadingPosition.objects.get(reader=reader)
+    assert (place.chapter.position, place.paragraph) == (2, 2)
+
+    entire_work(reader_client, work, **{"from": 4})
+    place.refresh_from_db()
+    assert (place.chapter.position, place.paragraph) == (4, 1)

@@ -144,9 +144,10 @@ def test_entire_work_comes_a_few_chapters_at_a_time(reader_client, chapters):
         body = reader_client.get(url).content.decode()
 
     shown = min(chapters, CHAPTERS_PER_PART)
-    # reader, work, its chapters, reader's tags, reader's groups, news in them; then per
-    # chapter shown: paragraphs, annotations, reader's tags (the session comes from its cache)
-    assert len(queries) == 6 + 3 * shown, [q["sql"] for q in queries]
+    # reader, work, its chapters, reader's tags, reader's groups, news in them, the reader's
+    # place; then per chapter shown: paragraphs, annotations, reader's tags (the session comes
+    # from its cache)
+    assert len(queries) == 7 + 3 * shown, [q["sql"] for q in queries]
     assert body.count('<section class="full-chapter"') == shown
     assert ('hx-trigger="revealed"' in body) == (chapters > shown)
 
