@@ -20,6 +20,8 @@ CJK_CHARACTER = re.compile(f"([{_CJK}])")
 # indexed text, so that nothing a reader wrote can open or close a <mark>.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
+# Either of the above: most paragraphs hold neither, and are indexed as they are.
+_TO_PREPARE = re.compile(f"[{_CJK}{MARK_START}{MARK_STOP}]")
 # Spaces between CJK characters and their punctuation, markers aside: only `prepare` puts them
 # there (Chinese and Japanese put none), and a snippet shows the text as written.
 _JOINED = f"{_CJK}\u3001-\u303f\uff00-\uffef"
@@ -57,7 +59,13 @@ def stemming_config(language: str) -> str:
 
 
 def prepare(text: str) -> str:
-    """Text as the index holds it: each CJK character a word of its own, no snippet markers."""
+    """Text as the index holds it: each CJK character a word of its own, no snippet markers.
+
+    Called by the database for every paragraph an import indexes (search.index): one scan tells
+    the many paragraphs with nothing to change, which then cost no copy of their text.
+    """
+    if not _TO_PREPARE.search(text):
+        return text
     return CJK_CHARACTER.sub(r" \1 ", _MARKERS.sub("", text))
 
 

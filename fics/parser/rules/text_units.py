@@ -14,9 +14,9 @@ from .chapter_labels import labelled_heading
 from .markdown_lines import strip_quote_marker
 from .scene_breaks import is_scene_break_marker
 
-_WIDE_CHARS = re.compile(
-    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]"
-)
+_WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+_WIDE_CHARS = re.compile(f"[{_WIDE}]")
+_WIDE_RUN = re.compile(f"[{_WIDE}]+")
 _MAX_WRAP_WIDTH = 100
 # A bare image placeholder from Project Gutenberg: the picture is not in the text file.
 _IMAGE_PLACEHOLDER = re.compile(r"\[Illustration\]", re.IGNORECASE)
@@ -36,64 +36,76 @@ class _Line:
     indent: int
     text: str
     width: int = 0
+    # The display width of its first word (its first character in Chinese or Japanese): whether
+    # that word would have fitted on the line before is asked of every line, twice.
+    first_word_width: int = 0
     # A heading or a scene-break marker: never joined to the lines around it.
     stands_alone: bool = False
 
 
 def read_units(text: str, *, markdown: bool) -> list[Unit]:
     blocks = _blocks_of_lines(text, markdown=markdown)
-    lines = [line for _, block in blocks for line in block]
     # A line is at least as wide as it is long: when the usual line is longer than any wrap,
-    # the file is not hard-wrapped, and its display widths (a search per line that is not
-    # ASCII) are never needed.
-    if lines and median(len(line.raw) for line in lines) <= _MAX_WRAP_WIDTH:
-        for line in lines:
-            line.width = display_width(line.raw)
-        widths = sorted(line.width for line in lines)
+    # the file is not hard-wrapped, and its lines' layout (display widths: a search per line
+    # that is not ASCII) is never needed.
+    if blocks and median(len(raw) for _, block in blocks for raw in block) <= _MAX_WRAP_WIDTH:
+        laid_out = [(gap, [_laid_out(raw) for raw in block]) for gap, block in blocks]
+        widths = sorted(line.width for _, block in laid_out for line in block)
         # Most lines of a hard-wrapped file come close to the wrap width; letters and verse
         # are narrower blocks measured against it too.
         wrap_width = widths[int(0.9 * (len(widths) - 1))]
-        if _is_hard_wrapped(blocks, widths, wrap_width):
-            return _joined_units(blocks, wrap_width)
+        if _is_hard_wrapped(laid_out, widths, wrap_width):
+            return _joined_units(laid_out, wrap_width)
     return [
-        Unit(line.text, gap if position == 0 else 0)
+        Unit(_single_spaced(raw.lstrip()), gap if position == 0 else 0)
         for gap, block in blocks
-        for position, line in enumerate(block)
+        for position, raw in enumerate(block)
     ]
 
 
 def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
-    # Counted by subn: findall would make a string of every wide character.
-    return len(text) + _WIDE_CHARS.subn("", text)[1]
+    # Counted by runs: a line of Chinese is one run, where subn or findall would handle each
+    # of its characters.
+    return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
 
 
-def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[_Line]]]:
-    """Runs of non-blank lines, each with the count of blank lines before it."""
-    blocks: list[tuple[int, list[_Line]]] = []
-    current: list[_Line] = []
+def _first_word_width(text: str) -> int:
+    if _WIDE_CHARS.match(text):
+        return 2
+    return display_width(text.partition(" ")[0])
+
+
+def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the count of blank lines before it. A line is kept as
+    laid out (its indentation with tabs expanded), less its trailing spaces and quote markers."""
+    # Tab stops start again at every line break: the whole text expands as each line would.
+    if "\t" in text:
+        text = text.expandtabs(4)
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
     blank_lines = 0
-    for raw_line in text.split("\n"):
-        raw = raw_line.rstrip()
-        if "\t" in raw:
-            raw = raw.expandtabs(4)
+    for raw in text.split("\n"):
+        raw = raw.rstrip()
         if markdown:
             raw = strip_quote_marker(raw)
-        stripped = raw.lstrip()
-        if not stripped:
+        if not raw:
             if current:
                 blocks.append((blank_lines, current))
                 current, blank_lines = [], 0
             blank_lines += 1
-            continue
-        if stripped[0] == "[" and _IMAGE_PLACEHOLDER.fullmatch(stripped):
-            continue
-        indent = len(raw) - len(stripped)
-        current.append(_Line(raw, indent, _single_spaced(stripped)))
+        elif raw[-1] != "]" or not _IMAGE_PLACEHOLDER.fullmatch(raw.lstrip()):
+            current.append(raw)
     if current:
         blocks.append((blank_lines, current))
     return blocks
+
+
+def _laid_out(raw: str) -> _Line:
+    stripped = raw.lstrip()
+    text = _single_spaced(stripped)
+    return _Line(raw, len(raw) - len(stripped), text, display_width(raw), _first_word_width(text))
 
 
 def _single_spaced(text: str) -> str:
@@ -124,11 +136,8 @@ def _ends_paragraph(line: _Line, following: _Line, block_width: int) -> bool:
 
     Wrappers count a little differently from us (bytes, tabs, wide characters), hence the slack.
     """
-    next_word = following.text.partition(" ")[0]
-    if _WIDE_CHARS.match(next_word):
-        next_word = next_word[0]
     slack = max(2, block_width // 10)
-    return line.width + 1 + display_width(next_word) <= block_width - slack
+    return line.width + 1 + following.first_word_width <= block_width - slack
 
 
 def _block_width(block: list[_Line], wrap_width: int) -> int:
