@@ -14,6 +14,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from annotations.reading import (
     annotated_chapter,
     chapter_version,
     redrawn_blocks,
+    shown_in_place,
 )
 from fics.models import Chapter
 from groups.models import ReadingGroup
@@ -118,6 +120,8 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
 
 
 def entry_html(request: HttpRequest, annotation: Annotation, oob: bool = False) -> str:
+    # Once, not once for each time the entry names them (a no-op for a page's list, prefetched).
+    prefetch_related_objects([annotation], "tags")
     if not hasattr(annotation, "reply_count"):
         annotation.reply_count = Reply.objects.count_seen(annotation, request.user)
     context = {"annotation": annotation, "user": request.user, "oob": oob}
@@ -256,8 +260,7 @@ class Changes:
     def _listed(self) -> list[tuple[int, int, int]]:
         """The list as it now stands, in reading order: (start, end, id) of the annotations
         shown and still on their words (orphans are listed apart)."""
-        shown = self.state.shown(self.chapter).filter(orphaned=False)
-        return list(shown.order_by("start", "end", "pk").values_list("start", "end", "pk"))
+        return shown_in_place(self.state, self.chapter)
 
     @cached_property
     def source(self):

@@ -105,6 +105,32 @@ class ReadingState:
         """What the list and the highlights show: the visible ones the filter keeps."""
         return self.filter.apply(self.visible(chapter))
 
+    def shown_sql(self, chapter_id: int) -> tuple[str, dict]:
+        """`shown` in SQL, for the chapter with this id: a condition on the annotations `a` and
+        its parameters. Written out for the answers to writes, which ask twice each: building
+        these lookups with the ORM cost more than the rest of the answer."""
+        params = {
+            "reader": self.reader.pk,
+            "others": not self.hide_shared,
+            "everyone": self.view_group is None,
+            "group": self.view_group or 0,
+            "chapter": chapter_id,
+        }
+        where = [f"a.chapter_id = %(chapter)s AND {VISIBLE_SQL}"]
+        if self.filter.tag:
+            where.append(f"a.id IN (SELECT annotation_id FROM {TAGGED} WHERE tag_id = %(tag)s)")
+            params["tag"] = self.filter.tag
+        if self.filter.kind:
+            where.append(
+                f"a.id IN (SELECT at.annotation_id FROM {TAGGED} AS at "
+                f"JOIN {Tag._meta.db_table} AS t ON t.id = at.tag_id WHERE t.kind = %(kind)s)"
+            )
+            params["kind"] = self.filter.kind
+        if self.filter.colour:
+            where.append("a.colour = %(colour)s")
+            params["colour"] = self.filter.colour
+        return " AND ".join(where), params
+
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
         tags = annotation.tags.all()
@@ -119,6 +145,8 @@ class ReadingState:
 # Written out because it runs on every chapter page, cached or not: building the same lookups
 # with the ORM cost more than everything else a cached page does.
 # The SQL twin of Annotation.objects.visible_to, over the annotations `a`.
+ANNOTATIONS = Annotation._meta.db_table
+TAGGED = Annotation.tags.through._meta.db_table
 VISIBLE_SQL = f"""a.deleted_at IS NULL
            AND (a.owner_id = %(reader)s OR (%(others)s AND a.hidden_at IS NULL
              AND ((%(everyone)s AND a.shared) OR a.group_id IN (
@@ -210,6 +238,19 @@ def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter
     )
 
 
+def shown_in_place(state: ReadingState, chapter: Chapter) -> list[tuple[int, int, int]]:
+    """(start, end, id) of the annotations the reader is shown on the chapter, orphans left
+    out, in reading order: the list as a write leaves it."""
+    where, params = state.shown_sql(chapter.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT a.start, a."end", a.id FROM {ANNOTATIONS} AS a '
+            f'WHERE {where} AND NOT a.orphaned ORDER BY a.start, a."end", a.id',
+            params,
+        )
+        return cursor.fetchall()
+
+
 def redrawn_blocks(
     state: ReadingState, chapter: Chapter, source: ChapterSource, spans: list[Span]
 ) -> dict[str, str]:
@@ -225,8 +266,13 @@ def redrawn_blocks(
         )
         if segment.key in keys
     ]
-    nearby = state.shown(chapter).filter(
-        start__lt=max(end for _, end in bounds), end__gt=min(start for start, _ in bounds)
+    where, params = state.shown_sql(chapter.pk)
+    # What is_in_place and ReadingState.highlight read, and no more.
+    nearby = Annotation.objects.raw(
+        f'SELECT a.id, a.owner_id, a.start, a."end", a.exact, a.colour, a.orphaned '
+        f'FROM {ANNOTATIONS} AS a WHERE {where} AND a.start < %(last)s AND a."end" > %(first)s',
+        params
+        | {"last": max(end for _, end in bounds), "first": min(start for start, _ in bounds)},
     )
     if state.colour_by_tag:
         nearby = nearby.prefetch_related("tags")

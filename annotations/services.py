@@ -11,6 +11,7 @@ from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
+from annotations.signals import annotation_written, whole_write
 from fics.models import Chapter
 from groups.models import ReadingGroup
 
@@ -57,12 +58,14 @@ def annotation_create(
         # Read again under a lock: a deletion or an update of the work that came first is seen
         # (the chapter is gone, or its text changed), one that comes later waits for this
         # annotation and then sees it (fics.models.WorkQuerySet.lock).
-        held = Chapter.objects.filter(pk=chapter.pk).hold()
-        if not held:
+        versions = Chapter.objects.filter(pk=chapter.pk).hold_versions()
+        if chapter.pk not in versions:
             raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
-        # With its work as the lock found it: an update that committed while this one waited.
-        locked = held[0]
-        if span is None or locked.work.content_hash != chapter.work.content_hash:
+        locked = chapter
+        if versions[chapter.pk] != chapter.work.content_hash:
+            # An update committed while this one waited: the chapter and work as it left them.
+            locked = Chapter.objects.select_related("work").get(pk=chapter.pk)
+        if span is None or locked is not chapter:
             text, span = anchored(locked)
         tags = tags_get_or_create(
             user=user,
@@ -83,6 +86,7 @@ def annotation_create(
         )
 
 
+@whole_write()
 def annotation_place(
     *,
     user,
@@ -113,7 +117,8 @@ def annotation_place(
         group=group,
     )
     if tags:
-        annotation.tags.set(tags)
+        annotation.tags.add(*tags)  # not set(): a new annotation has no tags to compare with
+    annotation_written.send(sender=Annotation, annotation=annotation)
     return annotation
 
 
@@ -147,6 +152,7 @@ def annotations_reanchor(
     return {result.id: str(result.placement) for result in results.values()}
 
 
+@whole_write()
 def annotation_update(
     *,
     annotation: Annotation,
@@ -166,19 +172,16 @@ def annotation_update(
         annotation.save(
             update_fields=["colour", "note", "note_html", "shared", "group", "modified"]
         )
-        characters = annotation.chapter.work.picker_characters
         # The reader's kind is for new tags that are not one of the work's characters.
-        folded = {name.casefold() for name in characters}
         tags = tags_get_or_create(
             user=annotation.owner,
-            names=[name for name in tag_names if name.casefold() in folded],
-            known_characters=characters,
-        ) + tags_get_or_create(
-            user=annotation.owner,
-            names=[name for name in tag_names if name.casefold() not in folded],
+            names=tag_names,
             kind=tag_kind,
+            known_characters=annotation.chapter.work.picker_characters,
+            characters_keep_their_kind=True,
         )
         annotation.tags.set(tags)
+        annotation_written.send(sender=Annotation, annotation=annotation)
     return annotation
 
 
@@ -211,11 +214,18 @@ def clean_tag_name(name: str) -> str:
 
 
 def tags_get_or_create(
-    *, user, names: Iterable[str], kind: str | None = None, known_characters: Iterable[str] = ()
+    *,
+    user,
+    names: Iterable[str],
+    kind: str | None = None,
+    known_characters: Iterable[str] = (),
+    characters_keep_their_kind: bool = False,
 ) -> list[Tag]:
     """The reader's tags with these names (any case), creating the missing ones.
 
-    A new tag named like one of the work's characters starts out as a character tag.
+    A new tag named like one of the work's characters starts out as a character tag, unless
+    `kind` names another (as an imported file may) and `characters_keep_their_kind` is not set;
+    any other new tag takes `kind`, or "other".
     """
     characters = {name.casefold() for name in known_characters}
     wanted = {clean_tag_name(name).casefold(): clean_tag_name(name) for name in names}
@@ -228,7 +238,10 @@ def tags_get_or_create(
     for folded, name in wanted.items():
         tag = existing.get(folded)
         if tag is None:
-            tag_kind = kind or (Tag.Kind.CHARACTER if folded in characters else Tag.Kind.OTHER)
+            if folded in characters and (characters_keep_their_kind or not kind):
+                tag_kind = Tag.Kind.CHARACTER
+            else:
+                tag_kind = kind or Tag.Kind.OTHER
             # Each new tag takes the next colour, so that chips tell tags apart at a glance.
             colour = Colour.values[len(existing) % len(Colour.values)]
             tag = existing[folded] = Tag.objects.create(

@@ -25,8 +25,13 @@ PAGE_PREFIX = re.compile(r"(c\d{1,6}-)?")
 
 
 def _get_own_annotation(request: HttpRequest, pk: int, *, deleted: bool = False) -> Annotation:
-    """The reader's own annotation; every other one is a 404, as if it did not exist."""
-    annotations = Annotation.objects.select_related("chapter__work").filter(owner=request.user)
+    """The reader's own annotation; every other one is a 404, as if it did not exist. With its
+    thread's count, which its list entry shows after a write."""
+    annotations = (
+        Annotation.objects.select_related("chapter__work", "owner")
+        .with_reply_counts(request.user)
+        .filter(owner=request.user)
+    )
     return get_object_or_404(annotations, pk=pk, deleted_at__isnull=not deleted)
 
 
@@ -66,6 +71,11 @@ def annotation_create(request: HttpRequest, work_pk: int, position: int) -> Http
         return HttpResponseBadRequest(str(error))
     if not wants_fragment(request):
         return redirect(chapter)
+    # Nothing to read back for its list entry: a new thread has no replies, and the tags are
+    # those just given (the cache Django's prefetch_related fills, as if it had found none).
+    annotation.reply_count = 0
+    if not data["tags"]:
+        annotation._prefetched_objects_cache = {"tags": Tag.objects.none()}
     changes = _changes(request, annotation).redraw(annotation).insert(annotation)
     return changes.response(tags_changed=bool(data["tags"]))
 
@@ -107,7 +117,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not wants_fragment(request):
         return redirect(annotation.chapter)
     changes = _changes(request, annotation).redraw(annotation).replace(annotation)
-    return changes.response(tags_changed=True)
+    return changes.response(tags_changed=bool(form.cleaned_data["tags"]))
 
 
 @require_POST

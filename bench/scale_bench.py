@@ -534,7 +534,8 @@ def measure(library: Library, ids: dict, requests: int) -> list[Figure]:
 
         figures.append(timed(label, PAGE_TARGET_MS, [get] * (requests + 2)))
 
-    # The annotate round trip on the long chapter above and on a typical one.
+    # The annotate round trips (create, then edit and delete what it made) on the long chapter
+    # above and on a typical one.
     typical = (
         Annotation.objects.filter(owner=reader, chapter__paragraphs__position=50)
         .exclude(chapter__paragraphs__position=80)
@@ -542,24 +543,34 @@ def measure(library: Library, ids: dict, requests: int) -> list[Figure]:
         .first()
     )
     for annotated in (chapter, Chapter.objects.select_related("work").get(pk=typical)):
-        figures.append(annotate(client, annotated, library.chapters[annotated.pk - 1][3], requests))
+        figures += annotate(client, annotated, library.chapters[annotated.pk - 1][3], requests)
     return figures
 
 
-def annotate(client, chapter, paragraphs: int, requests: int) -> Figure:
+def annotate(client, chapter, paragraphs: int, requests: int) -> list[Figure]:
+    """Create highlights as the page does, then edit each (note, tags) and delete it."""
     from django.urls import reverse
 
     from annotations.chapter_layout import chapter_text
+    from annotations.models import Annotation
 
     text = chapter_text(chapter, chapter.paragraphs.all())
-    url = reverse("annotation_create", args=[chapter.work_id, chapter.position])
+    before = Annotation.objects.order_by("-pk").values_list("pk", flat=True).first()
 
-    def post(body):
-        response = client.post(url, body, headers={"HX-Request": "true"})
+    def post(url, body=None):
+        response = client.post(url, body or {}, headers={"HX-Request": "true"})
         assert response.status_code == 200, response.content[:300]
 
-    posts = [lambda body=body: post(body) for body in selections(text, requests + 2)]
-    return timed(f"annotate, {paragraphs} ¶ chapter (htmx POST)", ANNOTATE_TARGET_MS, posts)
+    create = reverse("annotation_create", args=[chapter.work_id, chapter.position])
+    posts = [lambda body=body: post(create, body) for body in selections(text, requests + 2)]
+    figures = [timed(f"annotate, {paragraphs} ¶ chapter (htmx POST)", ANNOTATE_TARGET_MS, posts)]
+    made = Annotation.objects.filter(chapter=chapter, pk__gt=before).values_list("pk", flat=True)
+    edit = {"colour": "green", "note": "Compare with the *ending*.", "tags": "Clarke, trust"}
+    edits = [lambda pk=pk: post(reverse("annotation_update", args=[pk]), edit) for pk in made]
+    figures.append(timed("  edit it (note, tags)", ANNOTATE_TARGET_MS, edits))
+    deletes = [lambda pk=pk: post(reverse("annotation_delete", args=[pk])) for pk in made]
+    figures.append(timed("  delete it", ANNOTATE_TARGET_MS, deletes))
+    return figures
 
 
 def timed(label: str, target_ms: float, requests: list) -> Figure:

@@ -67,8 +67,11 @@ def _tag_names() -> str:
     )
 
 
-def _insert(kind: str, select: str, body: str, where: str, params: list) -> None:
-    """Insert the documents of one kind that `select` (aliasing the work `w`) finds."""
+def _insert(
+    kind: str, select: str, body: str, where: str, params: list, replacing: tuple[str, list] = ()
+) -> None:
+    """Insert the documents of one kind that `select` (aliasing the work `w`) finds, after
+    deleting those `replacing` (a WHERE clause over the documents and its parameters) finds."""
     config_sql, config_params = _config()
     body_sql, body_params = _prepared(body)
     segment, owner, shared, chapter, annotation = {
@@ -82,8 +85,18 @@ def _insert(kind: str, select: str, body: str, where: str, params: list) -> None
         f"SELECT %s, w.id, {chapter}, {annotation}, {segment}, {owner}, {shared}, "
         f"{config_sql}, {body_sql} {select} WHERE {where}"
     )
+    prefix, prefix_params = "", []
+    if replacing and connection.vendor == "postgresql":
+        # One statement, so one round trip for each note a reader saves. Both parts see the
+        # same snapshot: the rows inserted are not among those deleted.
+        prefix, prefix_params = (
+            f"WITH replaced AS (DELETE FROM {DOCUMENTS} WHERE {replacing[0]}) ",
+            replacing[1],
+        )
+    elif replacing:
+        _delete(*replacing)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, *config_params, *body_params, *params])
+        cursor.execute(prefix + sql, [*prefix_params, kind, *config_params, *body_params, *params])
 
 
 def _insert_works(where: str, params: list) -> None:
@@ -113,14 +126,14 @@ def _insert_chapters(where: str, params: list, *, text: bool = True) -> None:
     _insert("text", paragraphs, "p.text", f"NOT c.removed AND p.text <> '' AND {where}", params)
 
 
-def _insert_annotations(where: str, params: list) -> None:
+def _insert_annotations(where: str, params: list, replacing: tuple[str, list] = ()) -> None:
     """Live annotations: the quote, the note as written and the tags' names."""
     annotations = (
         f"FROM {ANNOTATIONS} a JOIN {CHAPTERS} c ON c.id = a.chapter_id "
         f"JOIN {WORKS} w ON w.id = c.work_id"
     )
     body = f"a.exact || ' ' || a.note || ' ' || {_tag_names()}"
-    _insert("annotation", annotations, body, f"a.deleted_at IS NULL AND {where}", params)
+    _insert("annotation", annotations, body, f"a.deleted_at IS NULL AND {where}", params, replacing)
 
 
 def _delete(where: str, params: list) -> None:
@@ -163,8 +176,7 @@ def index_chapters(chapter_ids: Iterable[int], *, text: bool = True) -> None:
 def index_annotations(annotation_ids: Iterable[int]) -> None:
     """These annotations as they are now; deleted ones leave the index."""
     for ids in _batches(annotation_ids):
-        _delete(f"annotation_id IN ({_in(ids)})", ids)
-        _insert_annotations(f"a.id IN ({_in(ids)})", ids)
+        _insert_annotations(f"a.id IN ({_in(ids)})", ids, (f"annotation_id IN ({_in(ids)})", ids))
 
 
 def annotations_mentioning(*, owner: int, words: str) -> list[int]:

@@ -9,6 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from annotations.models import Annotation, Tag
+from annotations.signals import annotation_written, in_whole_write
 from fics.models import Work
 from fics.signals import work_imported, work_text_changed
 from search import index
@@ -45,10 +46,17 @@ def work_updated(*, work: Work, changed, kept, **kwargs) -> None:
     index.index_annotations(moved.values_list("pk", flat=True))
 
 
+@receiver(annotation_written, sender=Annotation)
+def annotation_written_whole(*, annotation: Annotation, **kwargs) -> None:
+    """Creating and editing: the row and the tags, indexed once both are in."""
+    index.index_annotations([annotation.pk])
+
+
 @receiver(post_save, sender=Annotation)
 def annotation_saved(*, instance: Annotation, **kwargs) -> None:
-    """Creating, editing, re-attaching, deleting (which only marks it) and restoring."""
-    index.index_annotations([instance.pk])
+    """Re-attaching, deleting (which only marks it), restoring, and any other save."""
+    if not in_whole_write():
+        index.index_annotations([instance.pk])
 
 
 @receiver(m2m_changed, sender=Annotation.tags.through)
@@ -56,7 +64,8 @@ def annotation_tags_changed(*, instance, action: str, reverse: bool, pk_set, **k
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        index.index_annotations([instance.pk])
+        if not in_whole_write():
+            index.index_annotations([instance.pk])
     elif pk_set:
         index.index_annotations(pk_set)
 
