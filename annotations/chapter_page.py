@@ -102,6 +102,8 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
             "annotation-entry",
             annotation.pk,
             annotation.modified.isoformat(),
+            # The same version is a marker for one who has not read past, a note after.
+            annotation.spoiler_hidden,
             request.user.pk,
             request.META.get("CSRF_COOKIE"),
         )

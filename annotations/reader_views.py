@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from annotations.chapter_page import chapter_page, chapter_text_html, tag_suggestions
-from annotations.models import Colour, Tag
+from annotations.models import Annotation, Colour, Tag
 from annotations.reading import (
     ALL,
     COLOUR_BY_TAG,
@@ -72,6 +74,26 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
     if wants_fragment(request):
         return render(request, "work_full.html#sections", context)
     return render(request, "work_full.html", context)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def annotation_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """One note shown at the reader's asking, though it may be a spoiler of what they have not
+    read yet: with htmx its list entry, drawn with the note, in place of the marker; without
+    JavaScript its thread page, which shows it. Only a note the reader may see at all."""
+    annotations = (
+        Annotation.objects.visible_to(request.user)
+        .with_reply_counts(request.user)
+        .select_related("owner", "group")
+        .prefetch_related("tags")
+    )
+    annotation = get_object_or_404(annotations, pk=pk)
+    if not wants_fragment(request):
+        return redirect("annotation_thread", annotation.pk)
+    context = {"annotation": annotation, "user": request.user, "revealed": True}
+    return HttpResponse(render_to_string("chapter.html#annotation-entry", context, request))
 
 
 def _is_view_of(reader, view: str) -> bool:

@@ -14,6 +14,7 @@ from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
 from fics.models import Chapter, Work
+from fics.progress import READ_PAST_SQL
 from groups.models import Membership
 
 COLOUR_BY_TAG = "colour_by_tag"
@@ -94,9 +95,10 @@ class ReadingState:
         return (self.reader.pk, self.view, self.colour_by_tag, self.filter)
 
     def visible_annotations(self):
+        """What the reader sees, each with `spoiler_hidden` (drawn as a marker, not a note)."""
         return Annotation.objects.visible_to(
             self.reader, include_shared=not self.hide_shared, group=self.view_group
-        )
+        ).with_spoiler_hidden(self.reader)
 
     def visible(self, chapter: Chapter):
         return self.visible_annotations().filter(chapter=chapter)
@@ -108,7 +110,8 @@ class ReadingState:
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
         tags = annotation.tags.all()
-        if self.colour_by_tag and tags:
+        # A hidden spoiler's tags are hidden with its note, their colours too.
+        if self.colour_by_tag and tags and not annotation.spoiler_hidden:
             colour = tags[0].colour
         css_class = f"hl-{colour}"
         if annotation.owner_id != self.reader.pk:
@@ -125,12 +128,18 @@ VISIBLE_SQL = f"""a.deleted_at IS NULL
                SELECT m.group_id FROM {Membership._meta.db_table} AS m
                WHERE m.user_id = %(reader)s AND (%(group)s = 0 OR m.group_id = %(group)s)))))"""
 
+# The SQL twin of annotations.models.spoiler_hidden, over the annotations `a` of `chapter`.
+HIDDEN_SPOILERS_SQL = f"""a.spoiler AND a.owner_id <> %(reader)s AND {VISIBLE_SQL}
+           AND NOT {READ_PAST_SQL}"""
+
 VERSION_SQL = f"""
     SELECT chapter.id, work.content_hash, work.updated,
         (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
          WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
         (SELECT MAX(a.modified) FROM {Annotation._meta.db_table} AS a
          WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
+        (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
+         WHERE a.chapter_id = chapter.id AND {HIDDEN_SPOILERS_SQL}),
         (SELECT COUNT(*) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
         (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
         (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
@@ -150,7 +159,9 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
     Every change to an annotation, deleting and restoring included, and every change to a tag
     shown on it (services), raises its `modified` to the newest time; one leaving the reader's
     view lowers the count; a reply, or a moderator hiding one, raises its annotation's
-    `modified` too (the list entry shows the thread's count). Likewise for the reader's own
+    `modified` too (the list entry shows the thread's count). The others' spoilers the reader
+    has not read past are counted apart: that count falls to nought when the reader reads past
+    the chapter, and is nought all along on a chapter without them. Likewise for the reader's own
     tags, which the filters and the tag picker list. The reader's groups (their count and the
     newest membership: every join makes a newer one) change the view choices and what the page
     may show; the last column says whether anything in them is new to the reader, which the

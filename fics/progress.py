@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from fics.models import Chapter, ChapterRead, ReadingPosition, Work
@@ -19,6 +19,34 @@ from fics.models import Chapter, ChapterRead, ReadingPosition, Work
 # Opening the chapter already recorded as the reader's place writes nothing this soon after the
 # last write: reloading a page costs one read, not a write (SQLite serialises writes).
 VISIT_REFRESH = timedelta(minutes=5)
+
+
+def read_past(reader, chapter: str = "chapter") -> Exists:
+    """Whether `reader` has read past a chapter (`chapter`: the path from the outer query's
+    rows to it): they have opened a later chapter of its work, one with a greater position.
+
+    Opening a chapter is what the reader's progress records of every chapter (a ChapterRead,
+    written by `progress_visit` before the page is drawn), so the chapter being read is never
+    read past while it is read, and a reader who goes back to re-read an early chapter has
+    still read past it. Skipping ahead reads past the chapters skipped: the reader chose to
+    see what follows them. The work's last chapter has nothing after it and so is never read
+    past. READ_PAST_SQL is the same rule for hand-written queries.
+    """
+    return Exists(
+        ChapterRead.objects.filter(
+            reader=reader,
+            chapter__work_id=OuterRef(f"{chapter}__work_id"),
+            chapter__position__gt=OuterRef(f"{chapter}__position"),
+        )
+    )
+
+
+# The SQL twin of `read_past`, for a query whose chapter row is `chapter` and whose parameters
+# name the reader %(reader)s.
+READ_PAST_SQL = f"""EXISTS (SELECT 1 FROM {ChapterRead._meta.db_table} AS past_read
+    JOIN {Chapter._meta.db_table} AS past_chapter ON past_chapter.id = past_read.chapter_id
+    WHERE past_read.reader_id = %(reader)s AND past_chapter.work_id = chapter.work_id
+      AND past_chapter.position > chapter.position)"""
 
 
 def progress_record(*, reader, chapter: Chapter, paragraph: int) -> None:
