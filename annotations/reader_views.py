@@ -18,6 +18,7 @@ from annotations.reading import (
     READING_VIEWS,
     ReadingState,
     annotated_chapter,
+    chapter_version,
 )
 from fics.http import wants_fragment
 from fics.models import Chapter, Work
@@ -32,10 +33,12 @@ CHAPTERS_PER_PART = 3
 @require_GET
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    state = ReadingState.of(request, work_pk)
+    version = chapter_version(state, work_pk, position)
     # Opening a chapter makes it the reader's place, with or without JavaScript; outside the
     # cached page, which is the same for every visit.
-    progress_visit(reader=request.user, work_pk=work_pk, position=position)
-    return chapter_page(request, work_pk, position)
+    progress_visit(reader=request.user, visit=version.visit)
+    return chapter_page(request, state, version)
 
 
 @require_GET

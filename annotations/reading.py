@@ -14,7 +14,7 @@ from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
 from fics.models import Chapter, Work
-from fics.progress import READ_PAST_SQL
+from fics.progress import READ_PAST_SQL, VISIT_SQL, Visit, visit_params
 from groups.models import Membership
 
 COLOUR_BY_TAG = "colour_by_tag"
@@ -144,14 +144,34 @@ VERSION_SQL = f"""
         (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
         (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
         (SELECT MAX(id) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
-        {NEWS_SQL}
+        {NEWS_SQL},{VISIT_SQL}
     FROM {Chapter._meta.db_table} AS chapter
     JOIN {Work._meta.db_table} AS work ON work.id = chapter.work_id
     WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s
 """
 
 
-def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
+# The last columns of VERSION_SQL: the reader's place (fics.progress.VISIT_SQL).
+_VISIT_COLUMNS = 2
+
+
+@dataclass(frozen=True)
+class ChapterVersion:
+    # Everything the reader's chapter page shows can change only if this changes.
+    key: tuple
+    # Their place, read in the same query: not part of what the page shows.
+    visit: Visit
+
+    @property
+    def chapter_id(self) -> int:
+        return self.key[0]
+
+    @property
+    def groups_news(self) -> bool:
+        return bool(self.key[-1])
+
+
+def chapter_version(state: ReadingState, work_pk: int, position: int) -> ChapterVersion:
     """Everything a reader's chapter page shows can change only if this changes: the chapter,
     its work's version (every update of the text and every edit of the work changes one or the
     other) and the fingerprint of the annotations and tags the reader sees there.
@@ -164,9 +184,10 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
     the chapter, and is nought all along on a chapter without them. Likewise for the reader's own
     tags, which the filters and the tag picker list. The reader's groups (their count and the
     newest membership: every join makes a newer one) change the view choices and what the page
-    may show; the last column says whether anything in them is new to the reader, which the
-    site header shows (annotations.group_activity.NEWS_SQL). Http404 when there is no such
-    chapter.
+    may show; the last column of the key says whether anything in them is new to the reader,
+    which the site header shows (annotations.group_activity.NEWS_SQL). The same query reads the
+    reader's place for opening the chapter (fics.progress.progress_visit), so that a cached
+    page costs this one query. Http404 when there is no such chapter.
     """
     params = {
         "reader": state.reader.pk,
@@ -175,13 +196,15 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
         "group": state.view_group or 0,
         "work": work_pk,
         "position": position,
+        **visit_params(),
     }
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, params)
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such chapter.")
-    return tuple(row)
+    key, (paragraph, unchanged) = row[:-_VISIT_COLUMNS], row[-_VISIT_COLUMNS:]
+    return ChapterVersion(tuple(key), Visit(row[0], work_pk, paragraph, bool(unchanged)))
 
 
 @dataclass

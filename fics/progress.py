@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from fics.models import Chapter, ChapterRead, ReadingPosition, Work
 
 # Opening the chapter already recorded as the reader's place writes nothing this soon after the
-# last write: reloading a page costs one read, not a write (SQLite serialises writes).
+# last write: reloading a page costs no write (SQLite serialises writes).
 VISIT_REFRESH = timedelta(minutes=5)
 
 
@@ -54,31 +55,47 @@ def progress_record(*, reader, chapter: Chapter, paragraph: int) -> None:
     _save(reader, chapter, paragraph, keep_paragraph=False)
 
 
-def progress_visit(*, reader, work_pk: int, position: int) -> None:
+# The reader's place as opening a chapter needs it, read inside the chapter page's one
+# hand-written query (annotations.reading.VERSION_SQL, whose chapter row is `chapter`; its
+# parameters name the reader %(reader)s and add `visit_params()`): the paragraph they reached
+# in the chapter, and whether opening it now changes nothing.
+VISIT_SQL = f"""
+        (SELECT visit_read.paragraph FROM {ChapterRead._meta.db_table} AS visit_read
+         WHERE visit_read.reader_id = %(reader)s AND visit_read.chapter_id = chapter.id),
+        EXISTS (SELECT 1 FROM {ChapterRead._meta.db_table} AS visit_read
+         JOIN {ReadingPosition._meta.db_table} AS visit_place
+           ON visit_place.reader_id = visit_read.reader_id
+         WHERE visit_read.reader_id = %(reader)s AND visit_read.chapter_id = chapter.id
+           AND visit_place.work_id = chapter.work_id AND visit_place.chapter_id = chapter.id
+           AND visit_read.read_at >= chapter.text_changed
+           AND visit_read.read_at > %(visit_fresh_since)s)"""
+
+
+def visit_params() -> dict:
+    fresh_since = timezone.now() - VISIT_REFRESH
+    return {"visit_fresh_since": connection.ops.adapt_datetimefield_value(fresh_since)}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A reader opening a chapter, as VISIT_SQL found their place."""
+
+    chapter_id: int
+    work_id: int
+    # The paragraph they had reached in this chapter; None when they never opened it.
+    paragraph: int | None
+    # It is already their place, read since its text last changed, within VISIT_REFRESH.
+    unchanged: bool
+
+
+def progress_visit(*, reader, visit: Visit) -> None:
     """The reader opened a chapter: it becomes their place in the work, at the paragraph they
-    had reached in it. Nothing happens for a chapter that does not exist (the page is a 404).
-    One query when nothing changes, three when something does."""
-    mine = {"reader": reader}
-    place = ReadingPosition.objects.filter(**mine, work=OuterRef("work_id"))
-    read = ChapterRead.objects.filter(**mine, chapter=OuterRef("pk"))
-    chapter = (
-        Chapter.objects.filter(work_id=work_pk, position=position)
-        .annotate(
-            read_paragraph=Subquery(read.values("paragraph")),
-            read_at=Subquery(read.values("read_at")),
-            place_chapter=Subquery(place.values("chapter_id")),
-        )
-        .only("work_id", "position", "text_changed")
-        .first()
-    )
-    if chapter is None:
+    had reached in it. No query when nothing changes (a reload), two upserts when something
+    does; read after an update changed it, the chapter is no longer new, so that is written."""
+    if visit.unchanged:
         return
-    # Read again after an update changed it, the chapter is no longer new: always written.
-    read_since_changed = chapter.read_at and chapter.read_at >= chapter.text_changed
-    recent = chapter.read_at and timezone.now() - chapter.read_at < VISIT_REFRESH
-    if chapter.place_chapter == chapter.pk and recent and read_since_changed:
-        return
-    _save(reader, chapter, chapter.read_paragraph or 1, keep_paragraph=True)
+    chapter = Chapter(pk=visit.chapter_id, work_id=visit.work_id)
+    _save(reader, chapter, visit.paragraph or 1, keep_paragraph=True)
 
 
 def _save(reader, chapter: Chapter, paragraph: int, *, keep_paragraph: bool) -> None:

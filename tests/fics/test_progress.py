@@ -1,6 +1,7 @@
 """Reading progress: saved as the reader reads, offered back as "Continue", private to them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -74,6 +75,26 @@ def test_a_paragraph_that_is_not_one_is_refused(reader_client, work, paragraph):
 
     assert response.status_code == 400
     assert not ReadingPosition.objects.exists()
+
+
+def test_reopening_the_chapter_of_the_place_writes_again_only_after_a_while(
+    reader_client, reader, work
+):
+    url = reverse("chapter", args=[work.pk, 1])
+    reader_client.get(url)
+    reads = ChapterRead.objects.filter(reader=reader)
+    # Its text is older than any of the reads below: none of them is before a change.
+    work.chapters.update(text_changed=reads.get().read_at - timedelta(days=1))
+
+    a_minute_ago = reads.get().read_at - timedelta(minutes=1)
+    reads.update(read_at=a_minute_ago)
+    reader_client.get(url)
+    assert reads.get().read_at == a_minute_ago
+
+    an_hour_ago = a_minute_ago - timedelta(hours=1)
+    reads.update(read_at=an_hour_ago)
+    reader_client.get(url)
+    assert reads.get().read_at > a_minute_ago
 
 
 def test_progress_of_a_missing_chapter_is_a_404(reader_client, work):
