@@ -221,9 +221,8 @@ class Changes:
     def orphans(self) -> "Changes":
         """The list of annotations whose words left the chapter, drawn again."""
         if self.panel:
-            orphans = [
-                a for a in self.state.shown(self.chapter) if not a.is_in_place(self.source.text)
-            ]
+            shown = self.state.shown(self.chapter).with_spoiler_hidden(self.state.reader)
+            orphans = [a for a in shown if not a.is_in_place(self.source.text)]
             context = {"oob": True, "orphans": orphans, "user": self.request.user}
             self.fragments.append(render_to_string(f"{TEMPLATE}#orphans", context, self.request))
         return self

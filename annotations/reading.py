@@ -95,10 +95,9 @@ class ReadingState:
         return (self.reader.pk, self.view, self.colour_by_tag, self.filter)
 
     def visible_annotations(self):
-        """What the reader sees, each with `spoiler_hidden` (drawn as a marker, not a note)."""
         return Annotation.objects.visible_to(
             self.reader, include_shared=not self.hide_shared, group=self.view_group
-        ).with_spoiler_hidden(self.reader)
+        )
 
     def visible(self, chapter: Chapter):
         return self.visible_annotations().filter(chapter=chapter)
@@ -110,7 +109,8 @@ class ReadingState:
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
         tags = annotation.tags.all()
-        # A hidden spoiler's tags are hidden with its note, their colours too.
+        # A hidden spoiler's tags are hidden with its note, their colours too (whoever colours
+        # by tag reads the annotations `with_spoiler_hidden`).
         if self.colour_by_tag and tags and not annotation.spoiler_hidden:
             colour = tags[0].colour
         css_class = f"hl-{colour}"
@@ -221,8 +221,10 @@ class AnnotatedChapter:
 
 def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter:
     source = chapter_source(chapter)
+    # Each with `spoiler_hidden`: drawn as a marker, not a note.
     visible = list(
         state.visible(chapter)
+        .with_spoiler_hidden(state.reader)
         .with_reply_counts(state.reader)
         .select_related("owner", "group")
         .prefetch_related("tags")
@@ -263,6 +265,6 @@ def redrawn_blocks(
         start__lt=max(end for _, end in bounds), end__gt=min(start for start, _ in bounds)
     )
     if state.colour_by_tag:
-        nearby = nearby.prefetch_related("tags")
+        nearby = nearby.prefetch_related("tags").with_spoiler_hidden(state.reader)
     highlights = [state.highlight(a) for a in nearby if a.is_in_place(source.text)]
     return source.draw(highlights, keys)

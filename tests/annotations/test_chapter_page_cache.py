@@ -4,9 +4,7 @@ that is not theirs to see, whatever changes between two visits."""
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import services
@@ -144,17 +142,3 @@ def test_deleting_a_removed_chapter_takes_it_out_of_every_cached_page(reader_cli
 
     assert not work.chapters.filter(position=2).exists()
     assert '<option value="2"' not in page(reader_client, first)
-
-
-def test_a_cached_chapter_hit_costs_two_queries(reader_client, reader, other_reader, chapter):
-    annotate(reader, chapter, start=30, end=40, note="mine", tag_names=["Lexa"])
-    annotate(other_reader, chapter, start=45, end=50, note="later", shared=True, spoiler=True)
-    url = chapter.get_absolute_url()
-    reader_client.get(url)  # the CSRF cookie, and the reader's place recorded
-    reader_client.get(url)  # drawn and kept
-
-    with CaptureQueriesContext(connection) as queries:
-        assert reader_client.get(url).status_code == 200
-    # The reader (config.auth), then the chapter's version with the reader's place in it; the
-    # session comes from its cache, and the place, unchanged, is not written again.
-    assert len(queries) == 2, [query["sql"] for query in queries]

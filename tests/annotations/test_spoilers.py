@@ -105,7 +105,12 @@ def test_the_chapter_version_counts_exactly_the_spoilers_the_python_rule_hides(
         return chapter_version(state, work.pk, 2).key[5]
 
     def hidden() -> int:
-        return state.visible(second).filter(spoiler_hidden=True).count()
+        return (
+            state.visible(second)
+            .with_spoiler_hidden(other_reader)
+            .filter(spoiler_hidden=True)
+            .count()
+        )
 
     assert counted() == hidden() == 1
     has_read(other_reader, work, 3)
