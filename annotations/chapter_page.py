@@ -26,9 +26,9 @@ from annotations.chapter_source import TIMEOUT, block_html, cache_key, chapter_s
 from annotations.models import Annotation, Colour, Reply, Tag
 from annotations.reading import (
     AnnotatedChapter,
+    ChapterVersion,
     ReadingState,
     annotated_chapter,
-    chapter_version,
     redrawn_blocks,
     shown_in_place,
 )
@@ -38,28 +38,32 @@ from groups.models import ReadingGroup
 TEMPLATE = "chapter.html"
 
 
-def chapter_page(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+def chapter_page(
+    request: HttpRequest, state: ReadingState, version: ChapterVersion
+) -> HttpResponse:
     """The chapter page for this reader: the bytes sent before when nothing they show changed."""
-    state = ReadingState.of(request, work_pk)
-    version = chapter_version(state, work_pk, position)
     # The header's badge is drawn from the version, so that the cached bytes match their key.
-    request.groups_news = bool(version[-1])
+    request.groups_news = version.groups_news
     # Without a CSRF cookie the page gets a new secret: nobody would ask for that page again.
     if messages.get_messages(request) or settings.CSRF_COOKIE_NAME not in request.COOKIES:
-        return _draw(request, state, get_chapter(work_pk, position))
+        return _draw(request, state, _chapter(version))
     user = request.user
     key = cache_key(
         "chapter-page",
-        version,
+        version.key,
         state.cache_key(),
         (user.get_username(), user.is_staff),  # the site header shows them
         request.META["CSRF_COOKIE"],
     )
     if (body := cache.get(key)) is not None:
         return HttpResponse(body)
-    response = _draw(request, state, get_chapter(work_pk, position))
+    response = _draw(request, state, _chapter(version))
     cache.set(key, response.content, TIMEOUT)
     return response
+
+
+def _chapter(version: ChapterVersion) -> Chapter:
+    return get_object_or_404(Chapter.objects.select_related("work"), pk=version.chapter_id)
 
 
 def get_chapter(work_pk: int, position: int) -> Chapter:
@@ -104,6 +108,8 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
             "annotation-entry",
             annotation.pk,
             annotation.modified.isoformat(),
+            # The same version is a marker for one who has not read past, a note after.
+            annotation.spoiler_hidden,
             request.user.pk,
             request.META.get("CSRF_COOKIE"),
         )
@@ -219,9 +225,8 @@ class Changes:
     def orphans(self) -> "Changes":
         """The list of annotations whose words left the chapter, drawn again."""
         if self.panel:
-            orphans = [
-                a for a in self.state.shown(self.chapter) if not a.is_in_place(self.source.text)
-            ]
+            shown = self.state.shown(self.chapter).with_spoiler_hidden(self.state.reader)
+            orphans = [a for a in shown if not a.is_in_place(self.source.text)]
             context = {"oob": True, "orphans": orphans, "user": self.request.user}
             self.fragments.append(render_to_string(f"{TEMPLATE}#orphans", context, self.request))
         return self

@@ -22,6 +22,8 @@ class AnnotationForm(FirstErrorMixin, forms.Form):
     shared = forms.BooleanField(required=False)
     # "me", "everyone" or "group:<id>"; without it, `shared` says me or everyone.
     audience = forms.CharField(required=False, max_length=20, label="Who sees it")
+    # Kept whatever the audience: it takes effect whenever the note is shared.
+    spoiler = forms.BooleanField(required=False)
     tags = forms.CharField(required=False, max_length=2000, label="Tags")
     # The kind of the tags this creates; existing tags keep theirs.
     tag_kind = forms.ChoiceField(choices=Tag.Kind.choices, required=False)

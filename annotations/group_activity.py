@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 
-from annotations.models import Annotation, Reply
+from annotations.models import Annotation, Reply, spoiler_hidden
 from fics.models import Work
 from groups.models import Membership, ReadingGroup
 
@@ -52,6 +52,9 @@ class Activity:
     annotation: Annotation
     reply: Reply | None
     new: bool
+    # A spoiler of a chapter the reader has not read past: its words, note and replies are
+    # left out, behind a link that reveals it.
+    spoiler_hidden: bool
 
 
 def group_activity(group: ReadingGroup, reader, since: datetime) -> list[Activity]:
@@ -60,21 +63,24 @@ def group_activity(group: ReadingGroup, reader, since: datetime) -> list[Activit
     annotations = (
         Annotation.objects.visible_to(reader, group=group.pk)
         .filter(group=group)
+        .with_spoiler_hidden(reader)
         .select_related("owner", "chapter__work")
         .order_by("-created")[:RECENT_LIMIT]
     )
+    hidden = ExpressionWrapper(spoiler_hidden(reader, "annotation"), output_field=BooleanField())
     replies = (
         Reply.objects.visible_to(reader)
         .filter(annotation__group=group, deleted_at__isnull=True)
+        .annotate(spoiler_hidden=hidden)
         .select_related("author", "annotation__chapter__work")
         .order_by("-created")[:RECENT_LIMIT]
     )
-    items = [(a.created, a.owner, a, None) for a in annotations]
-    items += [(r.created, r.author, r.annotation, r) for r in replies]
+    items = [(a.created, a.owner, a, None, a.spoiler_hidden) for a in annotations]
+    items += [(r.created, r.author, r.annotation, r, r.spoiler_hidden) for r in replies]
     items.sort(key=lambda item: item[0], reverse=True)
     return [
-        Activity(when, author, annotation, reply, when > since and author.pk != reader.pk)
-        for when, author, annotation, reply in items[:RECENT_LIMIT]
+        Activity(when, author, annotation, reply, when > since and author.pk != reader.pk, hidden)
+        for when, author, annotation, reply, hidden in items[:RECENT_LIMIT]
     ]
 
 

@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from fics.models import Chapter
+from fics.progress import read_past
 from groups.models import Membership, ReadingGroup
 
 
@@ -46,6 +47,19 @@ class Tag(models.Model):
         return reverse("tag", args=[self.pk])
 
 
+def spoiler_hidden(user, path: str = "") -> models.Q:
+    """Whether an annotation (at `path` from the query's rows) is a spoiler kept from `user`:
+    another reader's note marked spoiler, on a chapter `user` has not read past
+    (fics.progress.read_past). Its author always sees it; so does anyone once past its chapter.
+    annotations.reading.HIDDEN_SPOILERS_SQL counts the same in SQL."""
+    prefix = f"{path}__" if path else ""
+    return (
+        models.Q(**{f"{prefix}spoiler": True})
+        & ~models.Q(**{f"{prefix}owner": user})
+        & ~read_past(user, f"{prefix}chapter")
+    )
+
+
 class AnnotationQuerySet(models.QuerySet):
     def live(self):
         return self.filter(deleted_at__isnull=True)
@@ -69,6 +83,17 @@ class AnnotationQuerySet(models.QuerySet):
             else:
                 seen |= models.Q(group__in=groups.filter(group_id=group))
         return self.live().filter(seen, mine | models.Q(hidden_at__isnull=True))
+
+    def with_spoiler_hidden(self, user):
+        """Each with `spoiler_hidden`: whether its note is kept from this reader behind a
+        "spoiler hidden" marker (`spoiler_hidden`, the rule)."""
+        hidden = models.ExpressionWrapper(spoiler_hidden(user), output_field=models.BooleanField())
+        return self.annotate(spoiler_hidden=hidden)
+
+    def without_hidden_spoilers(self, user):
+        """Leave out what the reader may see but not yet read: where a list shows notes with no
+        place for a marker (search results, exports, the story map's shared counts)."""
+        return self.exclude(spoiler_hidden(user))
 
     def with_reply_counts(self, user):
         """Each with `reply_count`: the live replies in its thread this reader sees, counted in
@@ -114,6 +139,9 @@ class Annotation(models.Model):
         blank=True,
         related_name="annotations",
     )
+    # Its note gives away what comes later: readers who have not read past its chapter see a
+    # "spoiler hidden" marker instead (`spoiler_hidden`). Matters only when others see it.
+    spoiler = models.BooleanField(default=False)
     # Set by a group moderator: the annotation leaves the group's view but stays its author's.
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_note = models.CharField(max_length=500, blank=True)

@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from annotations.chapter_page import chapter_page, chapter_text_html, tag_suggestions
-from annotations.models import Colour, Tag
+from annotations.models import Annotation, Colour, Tag
 from annotations.reading import (
     ALL,
     COLOUR_BY_TAG,
@@ -16,10 +18,11 @@ from annotations.reading import (
     READING_VIEWS,
     ReadingState,
     annotated_chapter,
+    chapter_version,
 )
 from fics.http import wants_fragment
 from fics.models import Chapter, ReadingPosition, Work
-from fics.progress import place_of, progress_visit
+from fics.progress import chapter_visit, place_of, progress_visit
 from groups.models import ReadingGroup
 
 # How many chapters the entire-work page sends at a time; the next ones load as the reader
@@ -30,10 +33,12 @@ CHAPTERS_PER_PART = 3
 @require_GET
 @login_required
 def chapter_detail(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
+    state = ReadingState.of(request, work_pk)
+    version = chapter_version(state, work_pk, position)
     # Opening a chapter makes it the reader's place, with or without JavaScript; outside the
     # cached page, which is the same for every visit.
-    progress_visit(reader=request.user, work_pk=work_pk, position=position)
-    return chapter_page(request, work_pk, position)
+    progress_visit(reader=request.user, visit=version.visit)
+    return chapter_page(request, state, version)
 
 
 @require_GET
@@ -57,8 +62,11 @@ def work_full(request: HttpRequest, pk: int) -> HttpResponse:
     )
     shown, rest = chapters[:CHAPTERS_PER_PART], chapters[CHAPTERS_PER_PART:]
     fragment = wants_fragment(request)
-    if shown and "from" in request.GET and not fragment:
-        progress_visit(reader=request.user, work_pk=work.pk, position=shown[0].position)
+    opened_at_a_chapter = shown and "from" in request.GET and not fragment
+    if opened_at_a_chapter and (
+        visit := chapter_visit(reader=request.user, work_pk=work.pk, position=shown[0].position)
+    ):
+        progress_visit(reader=request.user, visit=visit)
     state = ReadingState.of(request, work.pk)
     sections = [
         (
@@ -103,6 +111,26 @@ def continue_url(place: ReadingPosition | None, shown: list[Chapter]) -> str:
     if any(drawn.pk == chapter.pk for drawn in shown):
         return anchor
     return f"{reverse('work_full', args=[chapter.work_id])}?from={chapter.position}{anchor}"
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def annotation_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """One note shown at the reader's asking, though it may be a spoiler of what they have not
+    read yet: with htmx its list entry, drawn with the note, in place of the marker; without
+    JavaScript its thread page, which shows it. Only a note the reader may see at all."""
+    annotations = (
+        Annotation.objects.visible_to(request.user)
+        .with_reply_counts(request.user)
+        .select_related("owner", "group")
+        .prefetch_related("tags")
+    )
+    annotation = get_object_or_404(annotations, pk=pk)
+    if not wants_fragment(request):
+        return redirect("annotation_thread", annotation.pk)
+    context = {"annotation": annotation, "user": request.user, "revealed": True}
+    return HttpResponse(render_to_string("chapter.html#annotation-entry", context, request))
 
 
 def _is_view_of(reader, view: str) -> bool:

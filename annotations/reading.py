@@ -14,6 +14,7 @@ from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
 from fics.models import Chapter, Work
+from fics.progress import READ_PAST_SQL, VISIT_SQL, Visit, visit_params
 from groups.models import Membership
 
 COLOUR_BY_TAG = "colour_by_tag"
@@ -134,7 +135,9 @@ class ReadingState:
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
         tags = annotation.tags.all()
-        if self.colour_by_tag and tags:
+        # A hidden spoiler's tags are hidden with its note, their colours too (whoever colours
+        # by tag reads the annotations `with_spoiler_hidden`).
+        if self.colour_by_tag and tags and not annotation.spoiler_hidden:
             colour = tags[0].colour
         css_class = f"hl-{colour}"
         if annotation.owner_id != self.reader.pk:
@@ -153,24 +156,50 @@ VISIBLE_SQL = f"""a.deleted_at IS NULL
                SELECT m.group_id FROM {Membership._meta.db_table} AS m
                WHERE m.user_id = %(reader)s AND (%(group)s = 0 OR m.group_id = %(group)s)))))"""
 
+# The SQL twin of annotations.models.spoiler_hidden, over the annotations `a` of `chapter`.
+HIDDEN_SPOILERS_SQL = f"""a.spoiler AND a.owner_id <> %(reader)s AND {VISIBLE_SQL}
+           AND NOT {READ_PAST_SQL}"""
+
 VERSION_SQL = f"""
     SELECT chapter.id, work.content_hash, work.updated,
         (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
          WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
         (SELECT MAX(a.modified) FROM {Annotation._meta.db_table} AS a
          WHERE a.chapter_id = chapter.id AND {VISIBLE_SQL}),
+        (SELECT COUNT(*) FROM {Annotation._meta.db_table} AS a
+         WHERE a.chapter_id = chapter.id AND {HIDDEN_SPOILERS_SQL}),
         (SELECT COUNT(*) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
         (SELECT MAX(modified) FROM {Tag._meta.db_table} WHERE owner_id = %(reader)s),
         (SELECT COUNT(*) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
         (SELECT MAX(id) FROM {Membership._meta.db_table} WHERE user_id = %(reader)s),
-        {NEWS_SQL}
+        {NEWS_SQL},{VISIT_SQL}
     FROM {Chapter._meta.db_table} AS chapter
     JOIN {Work._meta.db_table} AS work ON work.id = chapter.work_id
     WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s
 """
 
 
-def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
+# The last columns of VERSION_SQL: the reader's place (fics.progress.VISIT_SQL).
+_VISIT_COLUMNS = 2
+
+
+@dataclass(frozen=True)
+class ChapterVersion:
+    # Everything the reader's chapter page shows can change only if this changes.
+    key: tuple
+    # Their place, read in the same query: not part of what the page shows.
+    visit: Visit
+
+    @property
+    def chapter_id(self) -> int:
+        return self.key[0]
+
+    @property
+    def groups_news(self) -> bool:
+        return bool(self.key[-1])
+
+
+def chapter_version(state: ReadingState, work_pk: int, position: int) -> ChapterVersion:
     """Everything a reader's chapter page shows can change only if this changes: the chapter,
     its work's version (every update of the text and every edit of the work changes one or the
     other) and the fingerprint of the annotations and tags the reader sees there.
@@ -178,12 +207,15 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
     Every change to an annotation, deleting and restoring included, and every change to a tag
     shown on it (services), raises its `modified` to the newest time; one leaving the reader's
     view lowers the count; a reply, or a moderator hiding one, raises its annotation's
-    `modified` too (the list entry shows the thread's count). Likewise for the reader's own
+    `modified` too (the list entry shows the thread's count). The others' spoilers the reader
+    has not read past are counted apart: that count falls to nought when the reader reads past
+    the chapter, and is nought all along on a chapter without them. Likewise for the reader's own
     tags, which the filters and the tag picker list. The reader's groups (their count and the
     newest membership: every join makes a newer one) change the view choices and what the page
-    may show; the last column says whether anything in them is new to the reader, which the
-    site header shows (annotations.group_activity.NEWS_SQL). Http404 when there is no such
-    chapter.
+    may show; the last column of the key says whether anything in them is new to the reader,
+    which the site header shows (annotations.group_activity.NEWS_SQL). The same query reads the
+    reader's place for opening the chapter (fics.progress.progress_visit), so that a cached
+    page costs this one query. Http404 when there is no such chapter.
     """
     params = {
         "reader": state.reader.pk,
@@ -192,13 +224,15 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> tuple:
         "group": state.view_group or 0,
         "work": work_pk,
         "position": position,
+        **visit_params(),
     }
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, params)
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such chapter.")
-    return tuple(row)
+    key, (paragraph, unchanged) = row[:-_VISIT_COLUMNS], row[-_VISIT_COLUMNS:]
+    return ChapterVersion(tuple(key), Visit(row[0], work_pk, paragraph, bool(unchanged)))
 
 
 @dataclass
@@ -215,8 +249,10 @@ class AnnotatedChapter:
 
 def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter:
     source = chapter_source(chapter)
+    # Each with `spoiler_hidden`: drawn as a marker, not a note.
     visible = list(
         state.visible(chapter)
+        .with_spoiler_hidden(state.reader)
         .with_reply_counts(state.reader)
         .select_related("owner", "group")
         .prefetch_related("tags")
@@ -267,10 +303,14 @@ def redrawn_blocks(
         if segment.key in keys
     ]
     where, params = state.shown_sql(chapter.pk)
-    # What is_in_place and ReadingState.highlight read, and no more.
+    # What is_in_place and ReadingState.highlight read, and no more: colouring by tag also reads
+    # the tags, unless they belong to a hidden spoiler's note.
+    hidden = f", {HIDDEN_SPOILERS_SQL} AS spoiler_hidden" if state.colour_by_tag else ""
     nearby = Annotation.objects.raw(
-        f'SELECT a.id, a.owner_id, a.start, a."end", a.exact, a.colour, a.orphaned '
-        f'FROM {ANNOTATIONS} AS a WHERE {where} AND a.start < %(last)s AND a."end" > %(first)s',
+        f'SELECT a.id, a.owner_id, a.start, a."end", a.exact, a.colour, a.orphaned{hidden} '
+        f"FROM {ANNOTATIONS} AS a JOIN {Chapter._meta.db_table} AS chapter "
+        f"ON chapter.id = a.chapter_id "
+        f'WHERE {where} AND a.start < %(last)s AND a."end" > %(first)s',
         params
         | {"last": max(end for _, end in bounds), "first": min(start for start, _ in bounds)},
     )

@@ -41,6 +41,7 @@ def annotation_create(
     tag_kind: str | None = None,
     shared: bool = False,
     group: ReadingGroup | None = None,
+    spoiler: bool = False,
 ) -> Annotation:
     """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
 
@@ -83,6 +84,7 @@ def annotation_create(
             tags=tags,
             shared=shared,
             group=group,
+            spoiler=spoiler,
         )
 
 
@@ -98,6 +100,7 @@ def annotation_place(
     tags: Sequence[Tag],
     shared: bool = False,
     group: ReadingGroup | None = None,
+    spoiler: bool = False,
 ) -> Annotation:
     """Save an annotation on a span already anchored in the chapter's current text."""
     quote = text.quote(span)
@@ -115,6 +118,7 @@ def annotation_place(
         note_html=render_note(note),
         shared=shared and group is None,
         group=group,
+        spoiler=spoiler,
     )
     if tags:
         annotation.tags.add(*tags)  # not set(): a new annotation has no tags to compare with
@@ -162,6 +166,7 @@ def annotation_update(
     tag_names: Sequence[str],
     tag_kind: str | None = None,
     group: ReadingGroup | None = None,
+    spoiler: bool = False,
 ) -> Annotation:
     with transaction.atomic():
         annotation.colour = colour if colour in Colour.values else annotation.colour
@@ -169,8 +174,9 @@ def annotation_update(
         annotation.note_html = render_note(note)
         annotation.shared = shared and group is None
         annotation.group = group
+        annotation.spoiler = spoiler
         annotation.save(
-            update_fields=["colour", "note", "note_html", "shared", "group", "modified"]
+            update_fields=["colour", "note", "note_html", "shared", "group", "spoiler", "modified"]
         )
         # The reader's kind is for new tags that are not one of the work's characters.
         tags = tags_get_or_create(

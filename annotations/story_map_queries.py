@@ -8,7 +8,7 @@ then apart from the reader's own.
 from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
 
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, spoiler_hidden
 from annotations.story_map import (
     ChapterInfo,
     Matrix,
@@ -92,7 +92,8 @@ def story_map_of(work: Work, reader, *, include_shared: bool) -> StoryMap:
 
 
 def _shared_counts(work: Work, reader) -> tuple[dict, dict]:
-    """Other readers' shared passages by tag name and chapter, never their private ones."""
+    """Other readers' shared passages by tag name and chapter, never their private ones, nor
+    their spoilers of chapters the reader has not read past (their tags may give them away)."""
     rows = (
         _tagged.objects.filter(
             annotation__shared=True,
@@ -100,6 +101,7 @@ def _shared_counts(work: Work, reader) -> tuple[dict, dict]:
             annotation__chapter__work=work,
         )
         .exclude(annotation__owner=reader)
+        .exclude(spoiler_hidden(reader, "annotation"))
         .values_list("tag__name", "tag__kind", "annotation__chapter_id")
         .annotate(count=Count("annotation_id"), some_tag=Min("tag_id"))
         .order_by()

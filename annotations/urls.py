@@ -27,6 +27,7 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", views.annotation_restore, name="annotation_restore"),
     path("annotations/<int:pk>/reattach/", views.annotation_reattach, name="annotation_reattach"),
+    path("annotations/<int:pk>/reveal/", reader_views.annotation_reveal, name="annotation_reveal"),
     path("annotations/<int:pk>/thread/", thread_views.annotation_thread, name="annotation_thread"),
     path("annotations/<int:pk>/replies/", thread_views.reply_create, name="reply_create"),
     path("annotations/<int:pk>/hide/", thread_views.annotation_hide, name="annotation_hide"),

@@ -66,6 +66,7 @@ def annotation_create(request: HttpRequest, work_pk: int, position: int) -> Http
             tag_kind=data["tag_kind"] or None,
             shared=data["shared"],
             group=data["group"],
+            spoiler=data["spoiler"],
         )
     except AnchorError as error:
         return HttpResponseBadRequest(str(error))
@@ -111,6 +112,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         note=form.cleaned_data["note"],
         shared=form.cleaned_data["shared"],
         group=form.cleaned_data["group"],
+        spoiler=form.cleaned_data["spoiler"],
         tag_names=form.cleaned_data["tags"],
         tag_kind=form.cleaned_data["tag_kind"] or None,
     )

@@ -12,14 +12,42 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from fics.models import Chapter, ChapterRead, ReadingPosition, Work
 
 # Opening the chapter already recorded as the reader's place writes nothing this soon after the
-# last write: reloading a page costs one read, not a write (SQLite serialises writes).
+# last write: reloading a page costs no write (SQLite serialises writes).
 VISIT_REFRESH = timedelta(minutes=5)
+
+
+def read_past(reader, chapter: str = "chapter") -> Exists:
+    """Whether `reader` has read past a chapter (`chapter`: the path from the outer query's
+    rows to it): they have opened a later chapter of its work, one with a greater position.
+
+    Opening a chapter is what the reader's progress records of every chapter (a ChapterRead,
+    written by `progress_visit` before the page is drawn), so the chapter being read is never
+    read past while it is read, and a reader who goes back to re-read an early chapter has
+    still read past it. Skipping ahead reads past the chapters skipped: the reader chose to
+    see what follows them. The work's last chapter has nothing after it and so is never read
+    past. READ_PAST_SQL is the same rule for hand-written queries.
+    """
+    return Exists(
+        ChapterRead.objects.filter(
+            reader=reader,
+            chapter__work_id=OuterRef(f"{chapter}__work_id"),
+            chapter__position__gt=OuterRef(f"{chapter}__position"),
+        )
+    )
+
+
+# The SQL twin of `read_past`, for a query whose chapter row is `chapter` and whose parameters
+# name the reader %(reader)s.
+READ_PAST_SQL = f"""EXISTS (SELECT 1 FROM {ChapterRead._meta.db_table} AS past_read
+    JOIN {Chapter._meta.db_table} AS past_chapter ON past_chapter.id = past_read.chapter_id
+    WHERE past_read.reader_id = %(reader)s AND past_chapter.work_id = chapter.work_id
+      AND past_chapter.position > chapter.position)"""
 
 
 def progress_record(*, reader, chapter: Chapter, paragraph: int) -> None:
@@ -27,37 +55,62 @@ def progress_record(*, reader, chapter: Chapter, paragraph: int) -> None:
     _save(reader, chapter, paragraph, keep_paragraph=False)
 
 
-def progress_visit(*, reader, work_pk: int, position: int) -> None:
+# The reader's place as opening a chapter needs it, read inside the chapter page's one
+# hand-written query (annotations.reading.VERSION_SQL, whose chapter row is `chapter`; its
+# parameters name the reader %(reader)s and add `visit_params()`): the paragraph they reached
+# in the chapter, and whether opening it now changes nothing.
+VISIT_SQL = f"""
+        (SELECT visit_read.paragraph FROM {ChapterRead._meta.db_table} AS visit_read
+         WHERE visit_read.reader_id = %(reader)s AND visit_read.chapter_id = chapter.id),
+        EXISTS (SELECT 1 FROM {ChapterRead._meta.db_table} AS visit_read
+         JOIN {ReadingPosition._meta.db_table} AS visit_place
+           ON visit_place.reader_id = visit_read.reader_id
+         WHERE visit_read.reader_id = %(reader)s AND visit_read.chapter_id = chapter.id
+           AND visit_place.work_id = chapter.work_id AND visit_place.chapter_id = chapter.id
+           AND visit_read.read_at >= chapter.text_changed
+           AND visit_read.read_at > %(visit_fresh_since)s)"""
+
+
+def visit_params() -> dict:
+    fresh_since = timezone.now() - VISIT_REFRESH
+    return {"visit_fresh_since": connection.ops.adapt_datetimefield_value(fresh_since)}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A reader opening a chapter, as VISIT_SQL found their place."""
+
+    chapter_id: int
+    work_id: int
+    # The paragraph they had reached in this chapter; None when they never opened it.
+    paragraph: int | None
+    # It is already their place, read since its text last changed, within VISIT_REFRESH.
+    unchanged: bool
+
+
+def progress_visit(*, reader, visit: Visit) -> None:
     """The reader opened a chapter: it becomes their place in the work, at the paragraph they
-    had reached in it. Nothing happens for a chapter that does not exist (the page is a 404).
-    One query when nothing changes, three when something does."""
-    # Written by hand because it runs on every chapter page, cached ones included: built by the
-    # ORM, this one query cost more than the rest of a cached page together.
-    refreshed_since = connection.ops.adapt_datetimefield_value(timezone.now() - VISIT_REFRESH)
+    had reached in it. No query when nothing changes (a reload), two upserts when something
+    does; read after an update changed it, the chapter is no longer new, so that is written."""
+    if visit.unchanged:
+        return
+    chapter = Chapter(pk=visit.chapter_id, work_id=visit.work_id)
+    _save(reader, chapter, visit.paragraph or 1, keep_paragraph=True)
+
+
+def chapter_visit(*, reader, work_pk: int, position: int) -> Visit | None:
+    """The visit of a page that opens a chapter without the chapter page's version query (the
+    entire work opened at a chapter): VISIT_SQL on its own. None for a chapter that does not
+    exist."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            SELECT chapter.id, chapter.work_id, seen.paragraph,
-                   place.chapter_id = chapter.id AND seen.read_at >= %s
-                   AND seen.read_at >= chapter.text_changed
-            FROM {Chapter._meta.db_table} AS chapter
-            LEFT JOIN {ChapterRead._meta.db_table} AS seen
-              ON seen.chapter_id = chapter.id AND seen.reader_id = %s
-            LEFT JOIN {ReadingPosition._meta.db_table} AS place
-              ON place.work_id = chapter.work_id AND place.reader_id = %s
-            WHERE chapter.work_id = %s AND chapter.position = %s
-            """,
-            [refreshed_since, reader.pk, reader.pk, work_pk, position],
+            f"SELECT chapter.id, chapter.work_id, {VISIT_SQL} "
+            f"FROM {Chapter._meta.db_table} AS chapter "
+            "WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s",
+            {"reader": reader.pk, "work": work_pk, "position": position, **visit_params()},
         )
         row = cursor.fetchone()
-    if row is None:
-        return
-    chapter_pk, work_id, read_paragraph, unchanged_recently = row
-    # Read again after an update changed it, the chapter is no longer new: always written.
-    if unchanged_recently:
-        return
-    chapter = Chapter(pk=chapter_pk, work_id=work_id)
-    _save(reader, chapter, read_paragraph or 1, keep_paragraph=True)
+    return Visit(*row[:3], unchanged=bool(row[3])) if row else None
 
 
 def _save(reader, chapter: Chapter, paragraph: int, *, keep_paragraph: bool) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from annotations.models import Tag
+from annotations.models import Tag, spoiler_hidden
 from fics.models import Work
 from groups.models import Membership
 from search import backends
@@ -102,9 +102,11 @@ def find(
         annotation__group__in=Membership.objects.group_ids_of(reader),
         annotation__hidden_at__isnull=True,
     )
+    # Others' spoilers of chapters the reader has not read past are not found at all: a
+    # snippet of their note, or their words, would give them away.
     documents = SearchDocument.objects.filter(
         Q(owner__isnull=True) | Q(owner=reader) | Q(shared=True) | in_my_groups
-    )
+    ).exclude(spoiler_hidden(reader, "annotation"))
     if scope == Scope.TEXT:
         documents = documents.filter(owner__isnull=True)
     elif scope == Scope.MINE:

@@ -79,8 +79,11 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
     for chapter_id, *fields in rows:
         paragraphs[chapter_id].append(ParagraphRow(*fields))
 
+    # Others' spoilers of chapters the reader has not read past are left out: a file keeps no
+    # marker to reveal them by.
     annotations = (
         Annotation.objects.visible_to(reader, include_shared=scope.include_shared)
+        .without_hidden_spoilers(reader)
         .filter(chapter__work=work)
         .select_related("owner")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))

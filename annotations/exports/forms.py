@@ -25,7 +25,9 @@ class ExportForm(forms.Form):
         initial="md",
     )
     include_shared = forms.BooleanField(
-        required=False, label="Include what others share with you (with everyone, or your groups)"
+        required=False,
+        label="Include what others share with you (with everyone, or your groups)",
+        help_text="Their spoilers of chapters you have not read past are left out.",
     )
     include_replies = forms.BooleanField(
         required=False, label="Include the replies under each annotation (always in JSON)"

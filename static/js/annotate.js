@@ -301,6 +301,8 @@
   function openNoteEditor() {
     if (!pending) return;
     noteInput.value = "";
+    // The audience stays as last chosen; whether a note gives anything away is per note.
+    document.getElementById("spoiler-new").checked = false;
     noteEditor.showModal();
     noteInput.focus();
   }
@@ -309,7 +311,8 @@
     const note = noteInput.value;
     noteEditor.close();
     const audience = document.getElementById("audience-new").value;
-    if (note.trim()) create({ colour: lastColour, note, audience });
+    const spoiler = document.getElementById("spoiler-new").checked ? "1" : "";
+    if (note.trim()) create({ colour: lastColour, note, audience, spoiler });
   }
 
   noteEditor.querySelector("[data-save-note]").addEventListener("click", saveNote);

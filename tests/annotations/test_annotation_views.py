@@ -241,12 +241,12 @@ def test_chapter_page_queries_do_not_grow_with_annotations(reader_client, reader
     with CaptureQueriesContext(connection) as cached:
         again = reader_client.get(chapter.get_absolute_url()).content.decode()
 
-    # reader, the reader's place (read, then saved in two upserts on a first visit), the
-    # chapter's version, chapter+work, paragraphs, annotations (with their thread counts), their
+    # reader, the chapter's version with the reader's place, the place saved (two upserts on a
+    # first visit), chapter+work, paragraphs, annotations (with their thread counts), their
     # tags (when there are any), reader's tags, reader's groups, contents (the session comes
     # from its cache)
-    assert len(drawing) == (12 if count else 11), [q["sql"] for q in drawing]
-    # reader, the reader's place (unchanged: only read), the chapter's version: the page comes
-    # drawn
-    assert len(cached) == 3, [q["sql"] for q in cached]
+    assert len(drawing) == (11 if count else 10), [q["sql"] for q in drawing]
+    # reader, the chapter's version with the reader's place (unchanged: not written): the page
+    # comes drawn
+    assert len(cached) == 2, [q["sql"] for q in cached]
     assert first.count('class="annotation"') == again.count('class="annotation"') == count

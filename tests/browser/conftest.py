@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from fics.importing import import_story_file
 from tests.conftest import CORPUS
@@ -80,6 +81,43 @@ def _leave(page) -> None:
         if not sending:
             return
         page.wait_for_timeout(50)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A logged-in page for any reader; like the `page` fixture, a dialog or a JavaScript
+    error fails the test, and each page is left before the database is flushed."""
+    contexts, pages, dialogs, errors = [], [], [], []
+
+    def open_for(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 390, "height": 844}
+        )
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        pages.append(page)
+        return page
+
+    yield open_for
+    for page in pages:
+        _leave(page)
+    for context in contexts:
+        context.close()
+    assert dialogs == [], f"a JavaScript dialog opened: {dialogs}"
+    assert errors == [], f"JavaScript errors: {errors}"
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ its link, a note is written for it and answered, and the outsider never sees a t
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from groups.models import ReadingGroup
@@ -17,40 +15,6 @@ NOTE = "Bob thinks **this** matters"
 REPLY = "Alice agrees <img src=x onerror=alert('reply')> _quietly_"
 EXPORT = {"scope": "work", "include_shared": "on", "include_replies": "on"}
 TRACES = ["Bob thinks", "Alice agrees", "Club <img", "Club &lt;img", "quietly"]
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """A logged-in page for any reader; like the `page` fixture, a dialog or a JavaScript
-    error fails the test."""
-    contexts, dialogs, errors = [], [], []
-
-    def open_for(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 390, "height": 844}
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        return page
-
-    yield open_for
-    for context in contexts:
-        context.close()
-    assert dialogs == [], f"a JavaScript dialog opened: {dialogs}"
-    assert errors == [], f"JavaScript errors: {errors}"
 
 
 def select(page, selector, start, end):

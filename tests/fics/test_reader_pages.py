@@ -129,10 +129,10 @@ def test_chapter_page_query_count_does_not_grow_with_paragraphs(reader_client, p
 
     with CaptureQueriesContext(connection) as queries:
         assert reader_client.get(url).status_code == 200
-    # reader, the reader's place (read, then saved in two upserts on a first visit), the
-    # chapter's version, chapter with its work, paragraphs, annotations, reader's tags, reader's
+    # reader, the chapter's version with the reader's place, the place saved (two upserts on a
+    # first visit), chapter with its work, paragraphs, annotations, reader's tags, reader's
     # groups, contents (the session comes from its cache)
-    assert len(queries) == 11, [q["sql"] for q in queries]
+    assert len(queries) == 10, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("chapters", [1, 20])
