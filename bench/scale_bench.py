@@ -703,7 +703,7 @@ def main() -> None:
         figures = measure(library, ids, args.requests)
         load = os.getloadavg()
         mark = phase("measure", mark)
-        bench_scale_search(ids["reader"])
+        bench_scale_search(ids["reader"], explain=args.explain)
         mark = phase("measure search", mark)
         if args.explain:
             explain(figures)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fics.models import Paragraph
-from search import index
+from search import backends, index
 from search.models import SearchDocument
 
 TARGET_MS = 100
@@ -137,10 +137,37 @@ def bench_search(client: Client) -> None:
     report("SQLite", time_searches(client))
 
 
-def bench_scale_search(reader_id: int) -> None:
-    """`make bench-scale`: the large library on PostgreSQL, searched by one of its readers."""
+def bench_scale_search(reader_id: int, *, explain: bool = False) -> None:
+    """`make bench-scale`: the large library on PostgreSQL, searched by one of its readers;
+    then one more request per query with its SQL timed (and the slowest statement EXPLAINed)."""
     from django.contrib.auth import get_user_model
 
     client = Client()
     client.force_login(get_user_model().objects.get(pk=reader_id))
     report("PostgreSQL", time_searches(client))
+    for label, query in queries():
+        profile_search(client, label, query, explain=explain)
+
+
+def profile_search(client: Client, label: str, query: str, *, explain: bool) -> None:
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append(((time.perf_counter() - started) * 1000, sql, params))
+
+    with connection.execute_wrapper(record):
+        client.get(reverse("search"), {"q": query}, headers={"HX-Request": "true"})
+    total = sum(ms for ms, _, _ in statements)
+    selects = [statement for statement in statements if statement[1].startswith("SELECT")]
+    slowest, sql, params = max(selects, key=lambda statement: statement[0])
+    print(f"  {label:50} {len(statements)} queries {total:6.1f} ms, slowest {slowest:6.1f} ms")
+    if explain:
+        # Pages priced as search.backends.Postgres.ranked prices them when finding matches.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {backends.IN_MEMORY_PAGE_COST}")
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            print("    " + "\n    ".join(row[0][:160] for row in cursor.fetchall()))
