@@ -8,6 +8,7 @@ Both index words stemmed (a search for "walked" finds "walking"); a bare word ma
 prefix, in the forms search.query.forms gives it, since the box searches as the reader types.
 """
 
+import re
 from functools import reduce
 from operator import and_, or_
 
@@ -47,8 +48,12 @@ class Postgres:
         ways = []
         for words, prefix in forms(term, typing=typing):
             phrase = " <-> ".join(f"'{word}'" for word in words) + (":*" if prefix else "")
-            ways += [SearchQuery(phrase, config=c, search_type="raw") for c in self.configs]
-        return reduce(or_, ways)
+            ways += [(phrase, config) for config in self.configs]
+        if typing and (stemmed := _distinct_stems(ways)):
+            # Stemmed already: "simple" only reads them back.
+            queries = (SearchQuery(way, config="simple", search_type="raw") for way in stemmed)
+            return reduce(or_, queries)
+        return reduce(or_, (SearchQuery(way, config=c, search_type="raw") for way, c in ways))
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
         return documents.filter(vector=self.query(terms))
@@ -84,6 +89,31 @@ class Postgres:
         return {
             pk: snippet.replace(TAG_BREAK, "<") for pk, snippet in rows.values_list("pk", "snippet")
         }
+
+
+def _distinct_stems(ways: list[tuple[str, str]]) -> list[str]:
+    """The prefixes a word being typed stands for, stemmed (as tsqueries in text), each once,
+    and none that a shorter one covers: "locked", "locke" and "lock" all stem to 'lock':*,
+    and the GIN index reads a prefix's words once per time the query names it (three times
+    the work for a word in 2 % of five million documents). [] if all are stop words."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsquery(config::regconfig, phrase)::text FROM "
+            "unnest(%s::text[], %s::text[]) WITH ORDINALITY AS way(phrase, config, n) ORDER BY n",
+            [[phrase for phrase, _ in ways], [config for _, config in ways]],
+        )
+        stemmed = list(dict.fromkeys(row[0] for row in cursor.fetchall() if row[0]))
+    words = {match[1] for way in stemmed if (match := _ONE_PREFIX.fullmatch(way))}
+    return [
+        way
+        for way in stemmed
+        if not (match := _ONE_PREFIX.fullmatch(way))
+        or not any(match[1] != word and match[1].startswith(word) for word in words)
+    ]
+
+
+# A tsquery of one word as a prefix, as PostgreSQL writes it: 'lock':*
+_ONE_PREFIX = re.compile(r"'([^' ]+)':\*")
 
 
 def searched_text() -> Replace:
