@@ -165,6 +165,10 @@ class Annotation(models.Model):
             models.Index(fields=["chapter", "start"]),
             # A group's recent activity, and whether any of it is new to a member.
             models.Index(fields=["group", "created"], name="annotation_group_created"),
+            # Few notes are spoilers; search leaves out the hidden ones by looking them up.
+            models.Index(
+                fields=["chapter"], condition=models.Q(spoiler=True), name="annotation_spoilers"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

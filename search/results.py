@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from annotations.models import Tag, spoiler_hidden
+from annotations.models import Annotation, Tag, spoiler_hidden
 from fics.models import Work
 from groups.models import Membership
 from search import backends
@@ -98,15 +98,20 @@ def find(
     terms = parse(text)
     if not terms:
         return Results()
+    # A subquery, not a join: joined, the annotations made PostgreSQL walk both tables in id
+    # order, testing each document against the terms (300 ms for a word in 0.1 % of them).
     in_my_groups = Q(
-        annotation__group__in=Membership.objects.group_ids_of(reader),
-        annotation__hidden_at__isnull=True,
+        annotation__in=Annotation.objects.filter(
+            group__in=Membership.objects.group_ids_of(reader), hidden_at__isnull=True
+        ).values("pk")
     )
     # Others' spoilers of chapters the reader has not read past are not found at all: a
-    # snippet of their note, or their words, would give them away.
+    # snippet of their note, or their words, would give them away. A subquery too, over the
+    # few annotations marked spoiler (an index of their own).
+    hidden_spoilers = Annotation.objects.filter(spoiler_hidden(reader)).values("pk")
     documents = SearchDocument.objects.filter(
         Q(owner__isnull=True) | Q(owner=reader) | Q(shared=True) | in_my_groups
-    ).exclude(spoiler_hidden(reader, "annotation"))
+    ).exclude(annotation__in=hidden_spoilers)
     if scope == Scope.TEXT:
         documents = documents.filter(owner__isnull=True)
     elif scope == Scope.MINE:
@@ -118,9 +123,7 @@ def find(
     if fandom:
         documents = documents.filter(work__fandom=fandom)
     backend = backends.current()
-    matched = list(backend.matching(documents, terms).values_list("pk", "work_id")[:CANDIDATES])
-    ranks = backend.ranks([pk for pk, _ in matched], terms) if matched else {}
-    found = [(pk, work_id, ranks[pk]) for pk, work_id in matched]
+    found = backend.ranked(documents, terms, CANDIDATES)
     by_work: dict[int, list[tuple[int, float]]] = {}
     for pk, work_id, rank in found:
         by_work.setdefault(work_id, []).append((pk, rank))

@@ -12,4 +12,12 @@ class Migration(migrations.Migration):
             name="spoiler",
             field=models.BooleanField(default=False),
         ),
+        migrations.AddIndex(
+            model_name="annotation",
+            index=models.Index(
+                condition=models.Q(("spoiler", True)),
+                fields=["chapter"],
+                name="annotation_spoilers",
+            ),
+        ),
     ]
