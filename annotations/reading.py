@@ -94,6 +94,15 @@ class ReadingState:
     def cache_key(self) -> tuple:
         return (self.reader.pk, self.view, self.colour_by_tag, self.filter)
 
+    def visible_sql_params(self) -> dict:
+        """The parameters of VISIBLE_SQL for this reader and view."""
+        return {
+            "reader": self.reader.pk,
+            "others": not self.hide_shared,
+            "everyone": self.view_group is None,
+            "group": self.view_group or 0,
+        }
+
     def visible_annotations(self):
         return Annotation.objects.visible_to(
             self.reader, include_shared=not self.hide_shared, group=self.view_group
@@ -110,13 +119,7 @@ class ReadingState:
         """`shown` in SQL, for the chapter with this id: a condition on the annotations `a` and
         its parameters. Written out for the answers to writes, which ask twice each: building
         these lookups with the ORM cost more than the rest of the answer."""
-        params = {
-            "reader": self.reader.pk,
-            "others": not self.hide_shared,
-            "everyone": self.view_group is None,
-            "group": self.view_group or 0,
-            "chapter": chapter_id,
-        }
+        params = self.visible_sql_params() | {"chapter": chapter_id}
         where = [f"a.chapter_id = %(chapter)s AND {VISIBLE_SQL}"]
         if self.filter.tag:
             where.append(f"a.id IN (SELECT annotation_id FROM {TAGGED} WHERE tag_id = %(tag)s)")
@@ -217,15 +220,8 @@ def chapter_version(state: ReadingState, work_pk: int, position: int) -> Chapter
     reader's place for opening the chapter (fics.progress.progress_visit), so that a cached
     page costs this one query. Http404 when there is no such chapter.
     """
-    params = {
-        "reader": state.reader.pk,
-        "others": not state.hide_shared,
-        "everyone": state.view_group is None,
-        "group": state.view_group or 0,
-        "work": work_pk,
-        "position": position,
-        **visit_params(),
-    }
+    params = state.visible_sql_params() | {"work": work_pk, "position": position}
+    params |= visit_params()
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, params)
         row = cursor.fetchone()
@@ -304,12 +300,14 @@ def redrawn_blocks(
     ]
     where, params = state.shown_sql(chapter.pk)
     # What is_in_place and ReadingState.highlight read, and no more: colouring by tag also reads
-    # the tags, unless they belong to a hidden spoiler's note.
-    hidden = f", {HIDDEN_SPOILERS_SQL} AS spoiler_hidden" if state.colour_by_tag else ""
+    # the tags, unless they belong to a hidden spoiler's note, which its chapter's row tells.
+    hidden, joined = "", ""
+    if state.colour_by_tag:
+        hidden = f", {HIDDEN_SPOILERS_SQL} AS spoiler_hidden"
+        joined = f"JOIN {Chapter._meta.db_table} AS chapter ON chapter.id = a.chapter_id "
     nearby = Annotation.objects.raw(
         f'SELECT a.id, a.owner_id, a.start, a."end", a.exact, a.colour, a.orphaned{hidden} '
-        f"FROM {ANNOTATIONS} AS a JOIN {Chapter._meta.db_table} AS chapter "
-        f"ON chapter.id = a.chapter_id "
+        f"FROM {ANNOTATIONS} AS a {joined}"
         f'WHERE {where} AND a.start < %(last)s AND a."end" > %(first)s',
         params
         | {"last": max(end for _, end in bounds), "first": min(start for start, _ in bounds)},
