@@ -616,18 +616,9 @@ def selections(text, count: int):
 
 def profile_queries(figure: Figure, request) -> None:
     """One more request with its queries timed: how many, their time, the slowest."""
-    from django.db import connection
+    from bench.query_timing import timed_queries
 
-    queries = []
-
-    def record(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            queries.append(((time.perf_counter() - started) * 1000, sql, params))
-
-    with connection.execute_wrapper(record):
+    with timed_queries() as queries:
         request()
     figure.queries = len(queries)
     figure.sql_ms = sum(ms for ms, _, _ in queries)

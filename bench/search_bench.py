@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from bench.query_timing import timed_queries
 from fics.models import Paragraph
 from search import backends, index
 from search.models import SearchDocument
@@ -150,16 +151,7 @@ def bench_scale_search(reader_id: int, *, explain: bool = False) -> None:
 
 
 def profile_search(client: Client, label: str, query: str, *, explain: bool) -> None:
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            statements.append(((time.perf_counter() - started) * 1000, sql, params))
-
-    with connection.execute_wrapper(record):
+    with timed_queries() as statements:
         client.get(reverse("search"), {"q": query}, headers={"HX-Request": "true"})
     total = sum(ms for ms, _, _ in statements)
     selects = [statement for statement in statements if statement[1].startswith("SELECT")]
