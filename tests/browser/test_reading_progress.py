@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from fics.importing import OnNewerVersion, import_story_file
 from fics.models import ReadingPosition
 from tests.conftest import make_work
+from tests.fics.test_progress import VERSION_1, VERSION_2
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,17 +94,6 @@ def test_the_entire_work_continues_in_a_part_not_yet_loaded(page, reader):
 
     expect(page).to_have_url(re.compile(rf"/read/\?from=5#c5-p{paragraph}$"))
     assert in_view(page, f"#c5-p{paragraph}")
-
-
-VERSION_1 = (
-    "Chapter 1\n\nClarke walked to the river at dawn.\n\nLexa was already there.\n\n"
-    "Chapter 2\n\nThey spoke of the war for an hour.\n\nNobody else came.\n"
-)
-VERSION_2 = (
-    "Chapter 1\n\nClarke walked to the river at dawn.\n\nLexa was already there.\n\n"
-    "Chapter 2\n\nThey spoke of the war for an hour, and of peace.\n\nNobody else came.\n\n"
-    "Chapter 3\n\nThe morning after, the camp was quiet.\n"
-)
 
 
 def test_an_update_shows_what_is_new_since_you_last_read(page, reader):
