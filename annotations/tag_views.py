@@ -14,16 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotations import services
 from annotations.forms import TagForm, TagMergeForm
 from annotations.models import Colour, Tag
+from annotations.tag_passages import ORDERS, TagPassages, tagged_chapters, works_of
 from annotations.tag_strips import tag_strips, tags_csv
 from fics.http import page_of
-from fics.models import Work
 
 TAGS_PER_PAGE = 100
 PASSAGES_PER_PAGE = 50
-PASSAGE_ORDERS = {
-    "story": ("chapter__work__title", "chapter__work_id", "chapter__position", "start", "pk"),
-    "date": ("-created", "-pk"),
-}
 
 
 def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
@@ -70,18 +66,15 @@ def tag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     `?work=` keeps one work's."""
     tag = _get_own_tag(request, pk)
     passages = tag.annotations.live().filter(owner=request.user)
-    works = Work.objects.filter(pk__in=passages.values("chapter__work_id")).order_by("title", "pk")
+    chapters = tagged_chapters(passages)
+    works = works_of(chapters)
     work = request.GET.get("work", "")
-    work = int(work) if work.isdigit() and works.filter(pk=work).exists() else None
+    work = int(work) if work.isdigit() and int(work) in {choice.pk for choice in works} else None
     if work is not None:
         passages = passages.filter(chapter__work_id=work)
-    order = request.GET.get("order") if request.GET.get("order") in PASSAGE_ORDERS else "story"
-    passages = (
-        passages.select_related("chapter__work")
-        .prefetch_related("tags")
-        .order_by(*PASSAGE_ORDERS[order])
-    )
-    page = page_of(request, passages, PASSAGES_PER_PAGE)
+        chapters = [chapter for chapter in chapters if chapter.work_pk == work]
+    order = request.GET.get("order") if request.GET.get("order") in ORDERS else "story"
+    page = page_of(request, TagPassages(passages, chapters, order), PASSAGES_PER_PAGE)
     context = {"tag": tag, "page": page, "works": works, "work": work, "order": order}
     return render(request, "tag.html", context)
 

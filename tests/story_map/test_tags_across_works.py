@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from annotations import tag_views
 from tests.annotations.conftest import annotate
 from tests.conftest import make_work
 
@@ -56,6 +57,27 @@ def test_story_order_and_date_order(reader_client, tagged):
 
     assert story == [passages[1], passages[0], passages[2]]
     assert newest == [passages[2], passages[1], passages[0]]
+
+
+def test_pages_follow_on_across_chapters_and_works_in_either_order(
+    reader_client, reader, tagged, monkeypatch
+):
+    first, _second, passages = tagged
+    one, two = first.chapters.all()
+    later_in_one = annotate(reader, one, start=20, end=29, tag_names=["Lexa"])
+    later_in_two = annotate(reader, two, start=20, end=29, tag_names=["Lexa"])
+    url = reverse("tag", args=[passages[0].tags.get().pk])
+    monkeypatch.setattr(tag_views, "PASSAGES_PER_PAGE", 3)
+
+    def pages(**query):
+        return [
+            list(reader_client.get(url, {**query, "page": n}).context["page"].object_list)
+            for n in (1, 2)
+        ]
+
+    assert pages() == [[passages[1], later_in_one, passages[0]], [later_in_two, passages[2]]]
+    assert pages(order="date") == [[later_in_two, later_in_one, passages[2]], passages[1::-1]]
+    assert pages(work=first.pk) == [[passages[1], later_in_one, passages[0]], [later_in_two]]
 
 
 def test_an_unknown_work_or_order_falls_back_to_everything_in_story_order(reader_client, tagged):
