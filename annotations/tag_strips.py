@@ -3,35 +3,48 @@ work (in title order), leading to the tag's page filtered to that work."""
 
 import csv
 import io
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.urls import reverse
 
 from annotations.models import Annotation
 from annotations.story_map import MINE, ChapterInfo, Series, Strip, columns_of, strip_svg
-from fics.models import Work
+from fics.models import Chapter
 
 
 def passages_by_work(reader, tags) -> tuple[dict[tuple[int, int], int], list[tuple[int, str]]]:
     """(tag pk, work pk) → how many of the reader's passages carry the tag there, and the works
-    concerned as (pk, title) in title order: one grouped query and one small one."""
-    counts = {
-        (tag, work): count
-        for tag, work, count in Annotation.tags.through.objects.filter(
+    concerned as (pk, title) in title order.
+
+    Counted by chapter in the database and added up by work here: grouping by work made the
+    database look up the chapter of each tagged passage one by one (30,000 lookups for a reader
+    with 20,000 passages), as it expects few of them to be the reader's, not knowing that a
+    reader's tags are only on their own passages."""
+    by_chapter = list(
+        Annotation.tags.through.objects.filter(
             tag__in=[tag.pk for tag in tags],
             annotation__owner=reader,
             annotation__deleted_at__isnull=True,
         )
-        .values_list("tag_id", "annotation__chapter__work_id")
+        .values_list("tag_id", "annotation__chapter_id")
         .annotate(count=Count("annotation_id"))
         .order_by()
-    }
-    works = list(
-        Work.objects.filter(pk__in={work for _, work in counts})
-        .order_by("title", "pk")
-        .values_list("pk", "title")
     )
-    return counts, works
+    chapters = (
+        Chapter.objects.filter(pk__in={chapter for _, chapter, _ in by_chapter})
+        .order_by("work__title", "work_id")
+        .values_list("pk", "work_id", "work__title")
+    )
+    work_of, works = {}, {}
+    for chapter, work, title in chapters:
+        work_of[chapter] = work
+        works[work] = title
+    counts = Counter()
+    for tag, chapter, count in by_chapter:
+        counts[tag, work_of[chapter]] += count
+    return dict(counts), list(works.items())
 
 
 def tags_csv(reader, tags) -> str:
@@ -47,9 +60,22 @@ def tags_csv(reader, tags) -> str:
     return out.getvalue()
 
 
-def tag_strips(reader, tags) -> dict[int, str]:
-    """Tag pk → its strip's SVG, for these tags of the reader's."""
+@dataclass(frozen=True)
+class TagsAcrossWorks:
+    uses: dict[int, int]  # tag pk → how many of the reader's live passages carry it
+    strips: dict[int, str]  # tag pk → its strip's SVG, for the tags used anywhere
+
+
+def tags_across_works(reader, tags) -> TagsAcrossWorks:
+    """How often each of these tags of the reader's is used, and its strip, from the same counts."""
     counts, works = passages_by_work(reader, tags)
+    uses = Counter()
+    for (tag, _), count in counts.items():
+        uses[tag] += count
+    return TagsAcrossWorks(dict(uses), _strips(tags, counts, works))
+
+
+def _strips(tags, counts, works) -> dict[int, str]:
     if not works:
         return {}
     strips = {}

@@ -4,7 +4,6 @@ story order or by date); rename, recolour, merge, delete."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from annotations import services
 from annotations.forms import TagForm, TagMergeForm
 from annotations.models import Colour, Tag
 from annotations.tag_passages import ORDERS, TagPassages, tagged_chapters, works_of
-from annotations.tag_strips import tag_strips, tags_csv
+from annotations.tag_strips import tags_across_works, tags_csv
 from fics.http import page_of
 
 TAGS_PER_PAGE = 100
@@ -29,17 +28,13 @@ def _get_own_tag(request: HttpRequest, pk: int) -> Tag:
 @require_GET
 @login_required
 def tag_list(request: HttpRequest) -> HttpResponse:
-    live = Q(annotations__deleted_at__isnull=True)
-    tags = (
-        Tag.objects.filter(owner=request.user)
-        .annotate(uses=Count("annotations", filter=live))
-        .order_by("kind", Lower("name"), "pk")
-    )
+    tags = Tag.objects.filter(owner=request.user).order_by("kind", Lower("name"), "pk")
     page = page_of(request, tags, TAGS_PER_PAGE)
-    # Our own drawing: every text in it went through html.escape (annotations.story_map).
-    strips = {pk: mark_safe(svg) for pk, svg in tag_strips(request.user, list(page)).items()}
+    across = tags_across_works(request.user, list(page))
     for tag in page:
-        tag.strip = strips.get(tag.pk, "")
+        tag.uses = across.uses.get(tag.pk, 0)
+        # Our own drawing: every text in it went through html.escape (annotations.story_map).
+        tag.strip = mark_safe(across.strips[tag.pk]) if tag.pk in across.strips else ""
     headings = {Tag.Kind.CHARACTER: "Characters", Tag.Kind.THEME: "Themes", Tag.Kind.OTHER: "Other"}
     groups = [(headings[kind], [tag for tag in page if tag.kind == kind]) for kind in Tag.Kind]
     return render(
