@@ -33,7 +33,7 @@ run: install
 	@echo "Serving Marginalia on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 300 --access-logfile -
+	SECURE_COOKIES=false $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --timeout 300 --access-logfile -
 
 # The test tools: a Chromium for the browser tests (the system's, else Debian's package when we
 # may install it, else Playwright's own download on machines with internet) and epubcheck, which

@@ -18,12 +18,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, *options: str, **popen) -> subprocess.Popen:
-    """gunicorn serving the app on `port`, in a process group of its own (stop it with
-    os.killpg), once it answers connections."""
+    """gunicorn serving the app on `port` as `make run` starts it (config/gunicorn.conf.py), in a
+    process group of its own (stop it with os.killpg), once it answers connections."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi",
+            *("--config", str(ROOT / "config" / "gunicorn.conf.py")),
             *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
             *options,
         ],
