@@ -71,7 +71,8 @@ class TagPassages:
             wanted, before, seen = [], 0, 0
             for chapter in self.chapters:
                 if seen + chapter.passages > page.start and seen < page.stop:
-                    before = before if wanted else seen
+                    if not wanted:
+                        before = seen
                     wanted.append(chapter.pk)
                 seen += chapter.passages
             if not wanted:
