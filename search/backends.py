@@ -9,6 +9,7 @@ prefix, in the forms search.query.forms gives it, since the box searches as the 
 """
 
 import re
+from collections.abc import Collection
 from functools import reduce
 from operator import and_, or_
 
@@ -18,9 +19,9 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
-from fics.models import Work
 from search.models import SearchDocument
-from search.query import MARK_START, MARK_STOP, Term, forms, stemming_config, typing_index
+from search.outline import library_outline
+from search.query import MARK_START, MARK_STOP, Term, forms, typing_index
 
 SNIPPET_WORDS = 24
 # A match: the document's id, its work's id and its rank.
@@ -35,8 +36,10 @@ class Postgres:
     """One tsvector per document (a trigger fills it, stemmed by the work's language), one GIN
     index, ts_rank and ts_headline."""
 
-    def __init__(self, configs: set[str]):
+    def __init__(self, configs: Collection[str]):
         self.configs = sorted(configs)
+        # A query is made twice per search (to find, then to mark snippets): stemmed once.
+        self._stems: dict[tuple[str, ...], list[str]] = {}
 
     def query(self, terms: list[Term]) -> SearchQuery:
         typed = typing_index(terms)
@@ -49,11 +52,17 @@ class Postgres:
         for words, prefix in forms(term, typing=typing):
             phrase = " <-> ".join(f"'{word}'" for word in words) + (":*" if prefix else "")
             ways += [(phrase, config) for config in self.configs]
-        if typing and (stemmed := _distinct_stems(ways)):
+        if typing and (stemmed := self._distinct_stems(ways)):
             # Stemmed already: "simple" only reads them back.
             queries = (SearchQuery(way, config="simple", search_type="raw") for way in stemmed)
             return reduce(or_, queries)
         return reduce(or_, (SearchQuery(way, config=c, search_type="raw") for way, c in ways))
+
+    def _distinct_stems(self, ways: list[tuple[str, str]]) -> list[str]:
+        key = tuple(part for way in ways for part in way)
+        if key not in self._stems:
+            self._stems[key] = _distinct_stems(ways)
+        return self._stems[key]
 
     def matching(self, documents: QuerySet, terms: list[Term]) -> QuerySet:
         return documents.filter(vector=self.query(terms))
@@ -169,14 +178,9 @@ class SQLite:
             return dict(cursor.fetchall())
 
 
-def current() -> Postgres | SQLite:
+def current(configs: Collection[str] | None = None) -> Postgres | SQLite:
+    """The backend of the database in use. On PostgreSQL a term is looked up stemmed each way
+    of `configs`: by default those of the library's languages (search.outline)."""
     if connection.vendor == "postgresql":
-        return Postgres(_configs_in_use())
+        return Postgres(library_outline().configs if configs is None else configs)
     return SQLite()
-
-
-def _configs_in_use() -> set[str]:
-    """The stemming configurations of the library's languages: a term is looked up stemmed
-    each of these ways (a handful of works' languages, read from the works, not the index)."""
-    languages = Work.objects.order_by().values_list("language", flat=True).distinct()
-    return {stemming_config(language) for language in languages} or {"simple"}

@@ -90,11 +90,13 @@ def find(
     tag: Tag | None = None,
     fandom: str = "",
     page: str | None = None,
+    backend: backends.Postgres | backends.SQLite | None = None,
 ) -> Results:
     """What `reader` may see that holds every term of `text`: the library's text, their own
     annotations and those others shared with everyone or with a group of theirs (the rule of
     Annotation.objects.visible_to). One page: works by their best match, a few matches each;
-    within one work (`work` given), its matches in reading order."""
+    within one work (`work` given), its matches in reading order. `backend`: the database's
+    (search.backends.current()) unless given."""
     terms = parse(text)
     if not terms:
         return Results()
@@ -122,7 +124,7 @@ def find(
         documents = documents.filter(work=work)
     if fandom:
         documents = documents.filter(work__fandom=fandom)
-    backend = backends.current()
+    backend = backend or backends.current()
     found = backend.ranked(documents, terms, CANDIDATES)
     by_work: dict[int, list[tuple[int, float]]] = {}
     for pk, work_id, rank in found:

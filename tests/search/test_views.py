@@ -142,3 +142,13 @@ def test_paging_over_works(reader_client, story):
     assert first.count('class="search-work"') == 10
     assert second.count('class="search-work"') == 3
     assert 'rel="next"' in first
+
+
+def test_the_fandom_filter_offers_a_fandom_added_since_the_last_search(reader_client, story):
+    assert "Star Wars" not in search(reader_client, q="lighthouse").content.decode()
+    story.fandom = "Star Wars"
+    story.save()
+
+    page = search(reader_client, q="lighthouse").content.decode()
+
+    assert '<option value="Star Wars">Star Wars</option>' in page
