@@ -1,8 +1,8 @@
 """Full-text matching, ranking and snippets: PostgreSQL's text search or SQLite's FTS5, chosen
 by the database in use, behind one interface (`current()`): `matching` narrows a queryset of
 SearchDocument to those holding every term; `ranked` gives the first few of them with their
-score (higher is better), `snippets` marks their matched words with search.query.MARK_START
-and MARK_STOP.
+score (higher is better); `snippet`, a document's body cut around its matched words, marked
+with search.query.MARK_START and MARK_STOP (NULL where FTS5 marks none).
 
 Both index words stemmed (a search for "walked" finds "walking"); a bare word matches as a
 prefix, in the forms search.query.forms gives it, since the box searches as the reader types.
@@ -15,7 +15,7 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import Expression, F, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
@@ -99,7 +99,7 @@ class Postgres:
             rows = documents.filter(vector=query).annotate(rank=rank)
             return found + list(rows.values_list("pk", "work_id", "rank")[: limit - len(found)])
 
-    def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
+    def snippet(self, terms: list[Term]) -> Expression:
         headline = SearchHeadline(
             searched_text(),
             self.query(terms),
@@ -110,10 +110,7 @@ class Postgres:
             min_words=SNIPPET_WORDS // 2,
             short_word=0,
         )
-        rows = SearchDocument.objects.filter(pk__in=ids).annotate(snippet=headline)
-        return {
-            pk: snippet.replace(TAG_BREAK, "<") for pk, snippet in rows.values_list("pk", "snippet")
-        }
+        return Replace(headline, Value(TAG_BREAK), Value("<"), output_field=TextField())
 
 
 def _distinct_stems(ways: list[tuple[str, str]]) -> list[str]:
@@ -184,14 +181,13 @@ class SQLite:
                     ranks[pk] = rank
         return ranks
 
-    def snippets(self, ids: list[int], terms: list[Term]) -> dict[int, str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, snippet(search_fts, 0, %s, %s, '…', %s) FROM search_fts "
-                f"WHERE search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-                [MARK_START, MARK_STOP, SNIPPET_WORDS, self._query(terms), *ids],
-            )
-            return dict(cursor.fetchall())
+    def snippet(self, terms: list[Term]) -> Expression:
+        return RawSQL(
+            "SELECT snippet(search_fts, 0, %s, %s, '…', %s) FROM search_fts "
+            f"WHERE search_fts MATCH %s AND rowid = {SearchDocument._meta.db_table}.id",
+            [MARK_START, MARK_STOP, SNIPPET_WORDS, self._query(terms)],
+            output_field=TextField(),
+        )
 
 
 def current(configs: Collection[str] | None = None) -> Postgres | SQLite:
