@@ -41,10 +41,8 @@ class Postgres:
         # A query is made twice per search (to find, then to mark snippets): stemmed once.
         self._stems: dict[tuple[str, ...], list[str]] = {}
 
-    def query(self, terms: list[Term], *, typing: bool = True) -> SearchQuery:
-        """Every term; the last bare one as being typed unless `typing` is False (as if the
-        reader had typed a space after it)."""
-        typed = typing_index(terms) if typing else None
+    def query(self, terms: list[Term]) -> SearchQuery:
+        typed = typing_index(terms)
         return reduce(and_, (self._term(term, n == typed) for n, term in enumerate(terms)))
 
     def _term(self, term: Term, typing: bool) -> SearchQuery:
@@ -72,11 +70,6 @@ class Postgres:
     def ranked(self, documents: QuerySet, terms: list[Term], limit: int) -> list[Match]:
         """Ranked in the query that finds them: only the `limit` rows it returns are ranked.
 
-        The word being typed is looked up whole first, as if finished: the GIN index reads a
-        prefix's documents into one bitmap, then that into another (60 ms for a word in 1 % of
-        five million documents, twice its time as a word). Words it begins fill the rest of
-        `limit` only when the word alone falls short, so its own documents come first.
-
         A common word's first matches are found soonest by reading the table in order; a rarer
         word's through the index. PostgreSQL weighs a page read out of order at 4 reads in order
         (a spinning disk's ratio) and so read in order past 48,000 documents to find a word that
@@ -85,19 +78,10 @@ class Postgres:
         few percent of the documents, and still reads in order for a common word (1 ms).
         """
         query = self.query(terms)
-        rank = SearchRank(F("vector"), query)
-        found: list[Match] = []
+        rows = documents.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL random_page_cost = {IN_MEMORY_PAGE_COST}")
-            if typing_index(terms) is not None:
-                finished = self.query(terms, typing=False)
-                rows = documents.filter(vector=finished).annotate(rank=rank)
-                found = list(rows.values_list("pk", "work_id", "rank")[:limit])
-                if len(found) == limit:
-                    return found
-                documents = documents.exclude(vector=finished)
-            rows = documents.filter(vector=query).annotate(rank=rank)
-            return found + list(rows.values_list("pk", "work_id", "rank")[: limit - len(found)])
+            return list(rows.values_list("pk", "work_id", "rank")[:limit])
 
     def snippet(self, terms: list[Term]) -> Expression:
         headline = SearchHeadline(

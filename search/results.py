@@ -15,7 +15,7 @@ from fics.models import Work
 from groups.models import Membership
 from search import backends
 from search.models import SearchDocument
-from search.query import parse, snippet_html, unprepare
+from search.query import Term, parse, snippet_html, typing_index, unprepare
 
 # Matches looked at per search, whatever the library's size: ranking every paragraph that
 # holds a common word would take seconds over millions of them; a page shows a few dozen.
@@ -124,7 +124,8 @@ def find(
     if fandom:
         documents = documents.filter(work__fandom=fandom)
     backend = backend or backends.current()
-    found = backend.ranked(documents, terms, CANDIDATES)
+    narrowed = scope == Scope.MINE or tag is not None or work is not None or bool(fandom)
+    found = _ranked(backend, documents, terms, narrowed=narrowed)
     results = Results(matches=len(found), capped=len(found) == CANDIDATES)
     if work is not None:
         # Every match's place, to put them in reading order; only one page of them is drawn.
@@ -159,6 +160,26 @@ def find(
         )
         results.groups.append(WorkHits(shown[0].document.work, shown, len(by_work[work_id])))
     return results
+
+
+def _ranked(backend, documents, terms: list[Term], *, narrowed: bool) -> list[backends.Match]:
+    """The first CANDIDATES matches, ranked. The word being typed is looked up whole first (as
+    if the reader had typed a space after it), and the words it begins fill the rest only when
+    it falls short: its own documents come first. On PostgreSQL a prefix also costs twice a
+    word's time (GIN reads its documents into one bitmap, then into another: 65 ms against 26
+    for a word in 1 % of 5 M documents). A `narrowed` search (to one work, a tag, a fandom or
+    the reader's annotations) rarely has more matches than it looks at: the whole word first
+    would only make it look twice."""
+    typed = typing_index(terms)
+    if typed is None or narrowed:
+        return backend.ranked(documents, terms, CANDIDATES)
+    finished = [*terms[:typed], Term(terms[typed].words, prefix=False)]
+    found = backend.ranked(documents, finished, CANDIDATES)
+    if len(found) < CANDIDATES:
+        # Every match of the whole word `documents` holds is in `found`.
+        others = documents.exclude(pk__in=[pk for pk, _, _ in found])
+        found += backend.ranked(others, terms, CANDIDATES - len(found))
+    return found
 
 
 # What search.html shows of a hit's document, its work and its chapter: the works' tags and
