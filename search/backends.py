@@ -42,6 +42,10 @@ class Postgres:
     """One tsvector per document (a trigger fills it, stemmed by the work's language), one GIN
     index, ts_rank and ts_headline."""
 
+    # GIN reads a prefix's documents into one bitmap, then into another: twice a word's time
+    # (65 ms against 26 for a word in 1 % of 5 M documents). See search.results._ranked.
+    whole_word_first = True
+
     def __init__(self, configs: Collection[str]):
         self.configs = sorted(configs)
         # A query is made twice per search (to find, then to mark snippets): stemmed once.
@@ -150,6 +154,10 @@ def searched_text() -> Replace:
 class SQLite:
     """One FTS5 table over the documents' bodies, kept by triggers: Porter stems English words
     (and only English ones); bm25 and snippet()."""
+
+    # The FTS5 table keeps prefix indexes (prefix='2 3 4'): a prefix costs no more than a word,
+    # and looking the whole word up first would only make a search look twice.
+    whole_word_first = False
 
     def _query(self, terms: list[Term]) -> str:
         typed = typing_index(terms)

@@ -163,15 +163,14 @@ def find(
 
 
 def _ranked(backend, documents, terms: list[Term], *, narrowed: bool) -> list[backends.Match]:
-    """The first CANDIDATES matches, ranked. The word being typed is looked up whole first (as
-    if the reader had typed a space after it), and the words it begins fill the rest only when
-    it falls short: its own documents come first. On PostgreSQL a prefix also costs twice a
-    word's time (GIN reads its documents into one bitmap, then into another: 65 ms against 26
-    for a word in 1 % of 5 M documents). A `narrowed` search (to one work, a tag, a fandom or
-    the reader's annotations) rarely has more matches than it looks at: the whole word first
-    would only make it look twice."""
+    """The first CANDIDATES matches, ranked. Where a prefix costs the database more than a
+    word (`whole_word_first`), the word being typed is looked up whole first (as if the reader
+    had typed a space after it), and the words it begins fill the rest only when it falls
+    short: its own documents come first. Not in a `narrowed` search (to one work, a tag, a
+    fandom or the reader's annotations): it rarely has more matches than it looks at, and
+    looking twice would double its time."""
     typed = typing_index(terms)
-    if typed is None or narrowed:
+    if typed is None or narrowed or not backend.whole_word_first:
         return backend.ranked(documents, terms, CANDIDATES)
     finished = [*terms[:typed], Term(terms[typed].words, prefix=False)]
     found = backend.ranked(documents, finished, CANDIDATES)

@@ -249,6 +249,7 @@ def test_a_language_new_to_the_library_is_stemmed_its_way_at_once(reader):
     assert found(reader, '"courir"') == ["text:p1"]  # French stems both "cour"
 
 
+@on_postgresql
 def test_the_word_being_typed_finds_its_own_documents_before_words_it_begins(reader, monkeypatch):
     import_story_file(b"A silver locket.\n\nThe door's lock.\n\nA lock again.\n", "door.txt")
 
