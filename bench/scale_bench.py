@@ -338,6 +338,14 @@ def create_database(name: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
 def drop_database(name: str) -> None:
     import psycopg
     from django.db import connections
@@ -418,6 +426,14 @@ def build(library: Library) -> dict:
             cursor.execute(statement)
         check_foreign_keys(cursor, [model for model, _, _ in tables])
     return {"reader": reader_ids[0], "chapter": library.bench_chapter, "tag": 1}
+
+
+def built_ids(library: Library) -> dict:
+    """The ids build returned, read back from a kept database."""
+    from django.contrib.auth import get_user_model
+
+    reader = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
+    return {"reader": reader, "chapter": library.bench_chapter, "tag": 1}
 
 
 def check_foreign_keys(cursor, models) -> None:
@@ -504,7 +520,8 @@ def measure(library: Library, ids: dict, requests: int) -> list[Figure]:
     client.force_login(reader)
     chapter = Chapter.objects.select_related("work").get(pk=ids["chapter"])
     paragraphs = library.chapters[chapter.pk - 1][3]
-    highlights = Annotation.objects.filter(chapter=chapter, owner=reader).count()
+    # Live ones: a kept database holds the highlights an earlier run made and deleted.
+    highlights = Annotation.objects.live().filter(chapter=chapter, owner=reader).count()
     assert highlights == library.scale.chapter_annotations
     tag_count = Annotation.objects.filter(tags=ids["tag"]).count()
     word = search_word(library)
@@ -661,9 +678,16 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full library")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN each page's slowest query")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="build the library in database NAME and keep it; if NAME exists (built by an "
+        "earlier --keep at the same scale), time its pages without building: drop it yourself",
+    )
     args = parser.parse_args()
     scale = Scale().times(args.scale)
-    name = f"marginalia_scale_{os.getpid()}"
+    name = args.keep or f"marginalia_scale_{os.getpid()}"
+    reuse = bool(args.keep) and database_exists(name)
     os.environ["DATABASE_URL"] = database_url(name)
     data_dir = tempfile.mkdtemp(prefix="marginalia-scale-")  # the secret key lands there
     os.environ["MARGINALIA_DATA_DIR"] = data_dir
@@ -687,21 +711,27 @@ def main() -> None:
         return now
 
     print(f"scale {args.scale}: {scale}")
-    create_database(name)
-    try:
-        call_command("migrate", verbosity=0)
-        mark = phase(f"create and migrate {name}", started)
-        library = plan_library(scale)
-        mark = phase(f"plan ({len(library.chapters):,} chapters)", mark)
-        ids = build(library)
-        mark = phase("load (COPY)", mark)
-        analyze()
-        mark = phase("ANALYZE", mark)
-        from bench.search_bench import bench_scale_search, fill_search_index
+    from bench.search_bench import bench_scale_search, fill_search_index
 
-        fill_search_index()
-        mark = phase("search index (search_bench.fill_search_index)", mark)
-        phases["build in all"] = mark - started
+    if not reuse:
+        create_database(name)
+    try:
+        if reuse:
+            library = plan_library(scale)
+            ids = built_ids(library)
+            mark = phase(f"plan ({len(library.chapters):,} chapters), reusing {name}", started)
+        else:
+            call_command("migrate", verbosity=0)
+            mark = phase(f"create and migrate {name}", started)
+            library = plan_library(scale)
+            mark = phase(f"plan ({len(library.chapters):,} chapters)", mark)
+            ids = build(library)
+            mark = phase("load (COPY)", mark)
+            analyze()
+            mark = phase("ANALYZE", mark)
+            fill_search_index()
+            mark = phase("search index (search_bench.fill_search_index)", mark)
+            phases["build in all"] = mark - started
         figures = measure(library, ids, args.requests)
         load = os.getloadavg()
         mark = phase("measure", mark)
@@ -710,9 +740,10 @@ def main() -> None:
         if args.explain:
             explain(figures)
     finally:
-        drop_database(name)
+        if not args.keep:
+            drop_database(name)
         shutil.rmtree(data_dir)
-    phases["total (with drop)"] = time.perf_counter() - started
+    phases["total" if args.keep else "total (with drop)"] = time.perf_counter() - started
     report(figures, phases, load)
 
 

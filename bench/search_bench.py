@@ -158,8 +158,8 @@ def profile_search(client: Client, label: str, query: str, *, explain: bool) -> 
     slowest, sql, params = max(selects, key=lambda statement: statement[0])
     print(f"  {label:50} {len(statements)} queries {total:6.1f} ms, slowest {slowest:6.1f} ms")
     if explain:
-        # Pages priced as search.backends.Postgres.ranked prices them when finding matches.
+        # Planned as search.backends.Postgres.ranked plans it when finding matches.
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL random_page_cost = {backends.IN_MEMORY_PAGE_COST}")
+            backends.plan_for_finding(cursor)
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             print("    " + "\n    ".join(row[0][:160] for row in cursor.fetchall()))

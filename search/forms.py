@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 
 from annotations.models import Tag
@@ -14,13 +16,14 @@ class SearchForm(forms.Form):
     tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any")
     fandom = forms.ChoiceField(required=False)
 
-    def __init__(self, data, *, reader):
+    def __init__(self, data, *, reader, fandoms: Iterable[str]):
+        """`fandoms`: the library's (search.outline)."""
         super().__init__(data)
-        self.fields["tag"].queryset = Tag.objects.filter(owner=reader).order_by("name")
-        fandoms = (
-            Work.objects.exclude(fandom="").order_by("fandom").values_list("fandom", flat=True)
-        )
-        self.fields["fandom"].choices = [("", "Any")] + [(f, f) for f in fandoms.distinct()]
+        tags = self.fields["tag"]
+        tags.queryset = Tag.objects.filter(owner=reader).order_by("name")
+        # Read once: the page's loop over the choices would count them, then read them.
+        tags.choices = list(iter(tags.choices))
+        self.fields["fandom"].choices = [("", "Any")] + [(f, f) for f in fandoms]
 
     def first_error(self) -> str:
         field, errors = next(iter(self.errors.items()))

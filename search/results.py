@@ -15,7 +15,7 @@ from fics.models import Work
 from groups.models import Membership
 from search import backends
 from search.models import SearchDocument
-from search.query import parse, snippet_html, unprepare
+from search.query import Term, parse, snippet_html, typing_index, unprepare
 
 # Matches looked at per search, whatever the library's size: ranking every paragraph that
 # holds a common word would take seconds over millions of them; a page shows a few dozen.
@@ -36,7 +36,7 @@ class Scope:
 class Hit:
     document: SearchDocument
     rank: float
-    snippet: str = ""
+    snippet: str
 
     @property
     def url(self) -> str:
@@ -59,9 +59,8 @@ class Hit:
     @property
     def reading_order(self) -> tuple:
         doc = self.document
-        match = _SEGMENT.fullmatch(doc.segment)
-        place = (_SEGMENT_ORDER[match[1]], int(match[2])) if match else (-1, 0)
-        return (doc.chapter.position if doc.chapter else 0, *place, doc.kind, doc.pk)
+        position = doc.chapter.position if doc.chapter else None
+        return _reading_order(position, doc.segment, doc.kind, doc.pk)
 
 
 @dataclass
@@ -90,11 +89,13 @@ def find(
     tag: Tag | None = None,
     fandom: str = "",
     page: str | None = None,
+    backend: backends.Postgres | backends.SQLite | None = None,
 ) -> Results:
     """What `reader` may see that holds every term of `text`: the library's text, their own
     annotations and those others shared with everyone or with a group of theirs (the rule of
     Annotation.objects.visible_to). One page: works by their best match, a few matches each;
-    within one work (`work` given), its matches in reading order."""
+    within one work (`work` given), its matches in reading order. `backend`: the database's
+    (search.backends.current()) unless given."""
     terms = parse(text)
     if not terms:
         return Results()
@@ -122,50 +123,91 @@ def find(
         documents = documents.filter(work=work)
     if fandom:
         documents = documents.filter(work__fandom=fandom)
-    backend = backends.current()
-    found = backend.ranked(documents, terms, CANDIDATES)
+    backend = backend or backends.current()
+    narrowed = scope == Scope.MINE or tag is not None or work is not None or bool(fandom)
+    found = _ranked(backend, documents, terms, narrowed=narrowed)
+    results = Results(matches=len(found), capped=len(found) == CANDIDATES)
+    if work is not None:
+        # Every match's place, to put them in reading order; only one page of them is drawn.
+        ranks = {pk: rank for pk, _, rank in found}
+        places = SearchDocument.objects.filter(pk__in=ranks).values_list(
+            "chapter__position", "segment", "kind", "pk"
+        )
+        ordered = [place[-1] for place in sorted(places, key=lambda place: _reading_order(*place))]
+        results.page = Paginator(ordered, HITS_PER_PAGE).get_page(page)
+        shown = _hits([(pk, ranks[pk]) for pk in results.page], backend, terms)
+        if shown:
+            shown.sort(key=lambda hit: hit.reading_order)
+            results.groups = [WorkHits(work, shown, len(found))]
+        return results
     by_work: dict[int, list[tuple[int, float]]] = {}
     for pk, work_id, rank in found:
         by_work.setdefault(work_id, []).append((pk, rank))
-    results = Results(matches=len(found), capped=len(found) == CANDIDATES)
-    if work is not None:
-        hits = _hits([(pk, rank) for pk, _, rank in found])
-        hits.sort(key=lambda hit: hit.reading_order)
-        results.page = Paginator(hits, HITS_PER_PAGE).get_page(page)
-        shown = list(results.page)
-        if shown:
-            results.groups = [WorkHits(work, shown, len(found))]
-    else:
-        ranked = sorted(
-            by_work.items(), key=lambda item: (-max(rank for _, rank in item[1]), -len(item[1]))
+    ranked = sorted(
+        by_work.items(), key=lambda item: (-max(rank for _, rank in item[1]), -len(item[1]))
+    )
+    results.page = Paginator(ranked, WORKS_PER_PAGE).get_page(page)
+    best = [
+        match
+        for _, matches in results.page
+        for match in sorted(matches, key=lambda match: -match[1])[:HITS_PER_WORK]
+    ]
+    hits = _hits(best, backend, terms)
+    for work_id, _ in results.page:
+        shown = sorted(
+            (hit for hit in hits if hit.document.work_id == work_id),
+            key=lambda hit: hit.reading_order,
         )
-        results.page = Paginator(ranked, WORKS_PER_PAGE).get_page(page)
-        best = {
-            work_id: sorted(matches, key=lambda match: -match[1])[:HITS_PER_WORK]
-            for work_id, matches in results.page
-        }
-        hits = _hits([match for matches in best.values() for match in matches])
-        for work_id, _ in results.page:
-            shown = sorted(
-                (hit for hit in hits if hit.document.work_id == work_id),
-                key=lambda hit: hit.reading_order,
-            )
-            results.groups.append(WorkHits(shown[0].document.work, shown, len(by_work[work_id])))
-    _add_snippets([hit for group in results.groups for hit in group.hits], backend, terms)
+        results.groups.append(WorkHits(shown[0].document.work, shown, len(by_work[work_id])))
     return results
 
 
-def _hits(matches: list[tuple[int, float]]) -> list[Hit]:
+def _ranked(backend, documents, terms: list[Term], *, narrowed: bool) -> list[backends.Match]:
+    """The first CANDIDATES matches, ranked. Where a prefix costs the database more than a
+    word (`whole_word_first`), the word being typed is looked up whole first (as if the reader
+    had typed a space after it), and the words it begins fill the rest only when it falls
+    short: its own documents come first. Not in a `narrowed` search (to one work, a tag, a
+    fandom or the reader's annotations): it rarely has more matches than it looks at, and
+    looking twice would double its time."""
+    typed = typing_index(terms)
+    if typed is None or narrowed or not backend.whole_word_first:
+        return backend.ranked(documents, terms, CANDIDATES)
+    finished = [*terms[:typed], Term(terms[typed].words, prefix=False)]
+    found = backend.ranked(documents, finished, CANDIDATES)
+    if len(found) < CANDIDATES:
+        # Every match of the whole word `documents` holds is in `found`.
+        others = documents.exclude(pk__in=[pk for pk, _, _ in found])
+        found += backend.ranked(others, terms, CANDIDATES - len(found))
+    return found
+
+
+# What search.html shows of a hit's document, its work and its chapter: the works' tags and
+# texts, and the chapters' notes, stay in the database.
+SHOWN = ("kind", "work", "chapter", "annotation", "segment", "owner", "body")
+SHOWN += ("work__title", "work__author", "chapter__title", "chapter__position")
+
+
+def _hits(matches: list[tuple[int, float]], backend, terms) -> list[Hit]:
+    """The documents of these (id, rank) matches, with their snippets."""
     ranks = dict(matches)
-    documents = SearchDocument.objects.filter(pk__in=ranks).select_related("work", "chapter")
-    return [Hit(document, ranks[document.pk]) for document in documents]
+    documents = (
+        SearchDocument.objects.filter(pk__in=ranks)
+        .select_related("work", "chapter")
+        .only(*SHOWN)
+        .annotate(snippet=backend.snippet(terms))
+    )
+    return [Hit(document, ranks[document.pk], _snippet(document)) for document in documents]
 
 
-def _add_snippets(hits: list[Hit], backend, terms) -> None:
-    marked = backend.snippets([hit.document.pk for hit in hits], terms)
-    for hit in hits:
-        if hit.document.pk in marked:
-            hit.snippet = mark_safe(snippet_html(marked[hit.document.pk]))
-        else:
-            # Found by its stems alone where the database marks no word: its opening.
-            hit.snippet = escape(" ".join(unprepare(hit.document.body).split()[:40]))
+def _snippet(document) -> str:
+    if document.snippet is not None:
+        return mark_safe(snippet_html(document.snippet))
+    # Found by its stems alone where the database marks no word: its opening.
+    return escape(" ".join(unprepare(document.body).split()[:40]))
+
+
+def _reading_order(position: int | None, segment: str, kind: str, pk: int) -> tuple:
+    """Where a document comes in its work: chapter by chapter, notes before the text."""
+    match = _SEGMENT.fullmatch(segment)
+    place = (_SEGMENT_ORDER[match[1]], int(match[2])) if match else (-1, 0)
+    return (position or 0, *place, kind, pk)

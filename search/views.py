@@ -5,7 +5,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from fics.http import wants_fragment
+from search import backends
 from search.forms import SearchForm
+from search.outline import library_outline
 from search.results import Results, find
 
 
@@ -14,7 +16,8 @@ from search.results import Results, find
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     """The search page; as the reader types in the header's box, htmx swaps in its main part."""
-    form = SearchForm(request.GET, reader=request.user)
+    outline = library_outline()
+    form = SearchForm(request.GET, reader=request.user, fandoms=outline.fandoms)
     results, error = Results(), ""
     if form.is_valid():
         data = form.cleaned_data
@@ -26,6 +29,7 @@ def search(request: HttpRequest) -> HttpResponse:
             tag=data["tag"],
             fandom=data["fandom"],
             page=request.GET.get("page"),
+            backend=backends.current(outline.configs),
         )
     else:
         error = form.first_error()

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from annotations import services
 from fics.importing import OnNewerVersion, import_story_file
@@ -228,3 +229,31 @@ def test_rebuild_command_indexes_a_library_that_had_no_index(reader, story):
 
     assert found(reader, "lighthouse") == ["text:p1"]
     assert "Indexed" in out.getvalue()
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own ways (search.backends.Postgres)"
+)
+
+
+@on_postgresql
+def test_a_language_new_to_the_library_is_stemmed_its_way_at_once(reader):
+    work = import_story_file(b"Les enfants couraient vers la mer.\n", "mer.txt").work
+    work.language = "en"
+    work.save()
+    assert found(reader, '"courir"') == []  # English leaves "courir" and "couraient" as they are
+
+    work.language = "fr"
+    work.save()
+
+    assert found(reader, '"courir"') == ["text:p1"]  # French stems both "cour"
+
+
+@on_postgresql
+def test_the_word_being_typed_finds_its_own_documents_before_words_it_begins(reader, monkeypatch):
+    import_story_file(b"A silver locket.\n\nThe door's lock.\n\nA lock again.\n", "door.txt")
+
+    monkeypatch.setattr("search.results.CANDIDATES", 2)
+    assert found(reader, "lock") == ["text:p2", "text:p3"]
+    monkeypatch.setattr("search.results.CANDIDATES", 3)
+    assert found(reader, "lock") == ["text:p1", "text:p2", "text:p3"]

@@ -142,3 +142,27 @@ def test_paging_over_works(reader_client, story):
     assert first.count('class="search-work"') == 10
     assert second.count('class="search-work"') == 3
     assert 'rel="next"' in first
+
+
+def test_the_fandom_filter_offers_a_fandom_added_since_the_last_search(reader_client, story):
+    assert "Star Wars" not in search(reader_client, q="lighthouse").content.decode()
+    story.fandom = "Star Wars"
+    story.save()
+
+    page = search(reader_client, q="lighthouse").content.decode()
+
+    assert '<option value="Star Wars">Star Wars</option>' in page
+
+
+def test_one_works_matches_come_in_reading_order_a_page_at_a_time(reader_client):
+    gulls = "\n\n".join(f"Gull number {n}." for n in range(1, 26))
+    many = import_story_file(gulls.encode(), "birds.txt").work
+
+    first = search(reader_client, q="gull", work=many.pk).content.decode()
+    second = search(reader_client, q="gull", work=many.pk, page=2).content.decode()
+
+    assert first.count('class="search-hit ') == 20
+    assert first.index('#p1"') < first.index('#p2"') < first.index('#p20"')
+    assert '#p21"' not in first
+    assert second.count('class="search-hit ') == 5
+    assert '#p21"' in second and '#p25"' in second
