@@ -70,14 +70,17 @@ class StoryReader:
     def __enter__(self) -> "StoryReader":
         return self
 
-    def __exit__(self, *exception) -> None:
+    def __exit__(self, error_type, *error) -> None:
+        # Interrupted, the parent stops the child rather than wait for the file it is reading.
+        if error_type is not None:
+            self._child.terminate()
         self.close()
 
 
 def _read_requests(requests: Connection, parent_end: Connection) -> None:
     # The parent's end, inherited: closed here too, so that the parent closing it ends the loop.
     parent_end.close()
-    # Ctrl-C is the parent's to handle: it closes the pipe, which ends this loop quietly.
+    # Ctrl-C is the parent's to handle: it stops this child (StoryReader.__exit__).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
@@ -85,9 +88,13 @@ def _read_requests(requests: Connection, parent_end: Connection) -> None:
         except EOFError:
             return
         try:
-            requests.send(parse_story(data, name))
+            answer = parse_story(data, name)
         except ParseError as error:
-            requests.send(error)
+            answer = error
+        try:
+            requests.send(answer)
+        except BrokenPipeError:
+            return  # the parent stopped waiting
 
 
 def import_files(
