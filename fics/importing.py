@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -137,18 +137,6 @@ def _sentences(paragraphs: Iterable[str]) -> Counter:
             if words := _WORD.findall(sentence):
                 counts[" ".join(words)] += len(words)
     return counts
-
-
-def import_sized(
-    name: str,
-    size: int,
-    read: Callable[[], bytes],
-    on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
-) -> ImportResult:
-    """Import a file whose size is known before reading: a file over the limit is never read."""
-    if too_large := size_limit_error(size):
-        return ImportResult(name, Outcome.FAILED, message=too_large)
-    return import_story_file(read(), name, on_newer_version=on_newer_version)
 
 
 def import_story_file(

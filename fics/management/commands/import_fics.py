@@ -1,14 +1,15 @@
 """`manage.py import_fics PATH|URL...`: import story files, folders and stories by their address
 (fetched by FanFicFare, fics.follow_tasks), one line per story."""
 
-from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from fics.follow_tasks import import_address
-from fics.importing import ImportResult, OnNewerVersion, Outcome, import_sized
+from fics.importing import ImportResult, OnNewerVersion, Outcome
+from fics.importing_in_turn import StoryReader, import_files
 
 ADDRESS_SCHEMES = ("http://", "https://")
 
@@ -49,28 +50,26 @@ class Command(BaseCommand):
         if paths and not files:
             raise CommandError("No files to import in: " + ", ".join(map(str, paths)))
         on_newer_version = OnNewerVersion.UPDATE if update else OnNewerVersion.ASK
-        # Each story as (what the progress bar shows, how to import it).
-        imports = [
-            *((file.name, partial(_import_path, file, on_newer_version)) for file in files),
-            *(
-                (address, partial(_import_address, address, adult, on_newer_version))
-                for address in addresses
-            ),
-        ]
-
+        labels = [file.name for file in files] + addresses
         results: list[ImportResult] = []
-        with tqdm(
-            imports, unit="story", disable=verbosity == 0, file=self.stderr._out, leave=False
-        ) as progress:
-            for label, import_story in progress:
-                progress.set_postfix_str(label)
-                result = import_story()
-                results.append(result)
-                line = result.describe()
-                if result.outcome in (Outcome.FAILED, Outcome.NOT_UPDATED):
-                    progress.write(self.style.ERROR(line), file=self.stdout._out)
-                elif verbosity:
-                    progress.write(line, file=self.stdout._out)
+        # The reader is forked before the progress bar starts its thread.
+        with StoryReader() as reader:
+            in_turn = chain(
+                import_files(reader, files, on_newer_version),
+                (_import_address(address, adult, on_newer_version) for address in addresses),
+            )
+            with tqdm(
+                labels, unit="story", disable=verbosity == 0, file=self.stderr._out, leave=False
+            ) as progress:
+                for label in progress:
+                    progress.set_postfix_str(label)
+                    result = next(in_turn)
+                    results.append(result)
+                    line = result.describe()
+                    if result.outcome in (Outcome.FAILED, Outcome.NOT_UPDATED):
+                        progress.write(self.style.ERROR(line), file=self.stdout._out)
+                    elif verbosity:
+                        progress.write(line, file=self.stdout._out)
 
         counts = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
         shown = [Outcome.IMPORTED, Outcome.UNCHANGED, Outcome.UPDATED, Outcome.FAILED]
@@ -101,13 +100,6 @@ def _story_files(path: Path):
         hidden = any(part.startswith(".") for part in file.relative_to(path).parts)
         if file.is_file() and not hidden and file.name not in SKIPPED_NAMES:
             yield file
-
-
-def _import_path(file: Path, on_newer_version: OnNewerVersion) -> ImportResult:
-    try:
-        return import_sized(file.name, file.stat().st_size, file.read_bytes, on_newer_version)
-    except OSError as error:
-        return ImportResult(file.name, Outcome.FAILED, message=f"cannot read it ({error.strerror})")
 
 
 def _import_address(address: str, is_adult: bool, on_newer_version: OnNewerVersion) -> ImportResult:

@@ -1,0 +1,64 @@
+"""A folder imported as import_fics does: each file read by a child while the one before it is
+written. The results come in the files' order, as one import after the other would give them."""
+
+import pytest
+
+from fics.importing import OnNewerVersion, Outcome
+from fics.importing_in_turn import StoryReader, import_files
+from fics.models import Work
+
+pytestmark = pytest.mark.django_db
+
+
+def story_files(folder, names_and_texts):
+    paths = []
+    for name, text in names_and_texts:
+        path = folder / name
+        path.write_bytes(text)
+        paths.append(path)
+    return paths
+
+
+def test_results_follow_the_files_order_failures_in_place(tmp_path, settings):
+    settings.MAX_UPLOAD_MB = 1
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    files = story_files(
+        tmp_path,
+        [
+            ("first.txt", b"The first story.\n"),
+            ("empty.txt", b""),
+            ("big.txt", b"x" * (1024 * 1024 + 1)),
+            ("second.txt", b"The second story.\n\nIt goes on.\n"),
+            ("first again.txt", b"The first story.\n"),
+        ],
+    )
+
+    with StoryReader() as reader:
+        results = list(import_files(reader, files, OnNewerVersion.ASK))
+
+    assert [(result.name, result.outcome) for result in results] == [
+        ("first.txt", Outcome.IMPORTED),
+        ("empty.txt", Outcome.FAILED),
+        ("big.txt", Outcome.FAILED),
+        ("second.txt", Outcome.IMPORTED),
+        ("first again.txt", Outcome.UNCHANGED),
+    ]
+    assert "over the 1 MB limit" in results[2].message
+    second = Work.objects.get(source_name="second.txt")
+    assert [p.text for p in second.chapters.get().paragraphs.all()] == [
+        "The second story.",
+        "It goes on.",
+    ]
+
+
+def test_files_are_still_imported_when_the_reading_child_dies(tmp_path):
+    files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(3)])
+
+    with StoryReader() as reader:
+        results = import_files(reader, files, OnNewerVersion.ASK)
+        first = next(results)
+        reader._child.kill()
+        rest = list(results)
+
+    assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 3
+    assert Work.objects.count() == 3
