@@ -4,7 +4,7 @@ On SQLite a transaction holds the database's one write lock, and every reader's 
 waits for it: a novel written in one transaction (HPMOR: 20,000 paragraphs and as many search
 documents) held it for a second. So fics.importing creates the work "staged" (Work.staged_at
 set: Work.objects, the library, its pages and the search leave it out), adds its chapters a few
-at a time, and makes it visible in a last short transaction (`published`).
+at a time, and makes it visible in a last short transaction (`step(work, last=True)`).
 
 Each step renews the importer's claim on the work: `staged_at` is set to the step's time, if it
 still holds the time the importer last wrote. A work whose importer stopped (killed, its
@@ -102,17 +102,15 @@ def in_steps[T](chapters: Iterable[tuple[T, int]]) -> Iterator[list[T]]:
         yield group
 
 
-def is_abandoned(work: Work) -> bool:
-    """Whether the staged work's importer has written nothing for a lease period."""
-    lease = timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
-    return work.staged_at is not None and work.staged_at < timezone.now() - lease
+def _lease_start():
+    """A staged work its importer last wrote before this was abandoned."""
+    return timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
 
 
 def discard_abandoned() -> int:
     """Remove the staged works whose importer stopped; how many were removed."""
-    expired = timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
-    abandoned = Work.with_staged.staged().filter(staged_at__lt=expired).only("pk", "staged_at")
-    return sum(discard(work) for work in abandoned)
+    abandoned = Work.with_staged.staged().filter(staged_at__lt=_lease_start())
+    return sum(discard(work) for work in abandoned.only("pk", "staged_at"))
 
 
 def finished_import(content_hash: str) -> Work | None:
@@ -125,7 +123,7 @@ def finished_import(content_hash: str) -> Work | None:
     while work := Work.with_staged.filter(content_hash=content_hash).first():
         if work.staged_at is None:
             return work
-        if is_abandoned(work):
+        if work.staged_at < _lease_start():
             discard(work)
         else:
             sleep(WAIT_SECONDS)
