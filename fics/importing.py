@@ -413,7 +413,7 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
 
 @dataclass(frozen=True)
 class PreparedChapter:
-    """A parsed chapter as its rows will hold it, worked out before the import's transaction."""
+    """A parsed chapter as its rows will hold it, worked out before the import's transactions."""
 
     title: str
     notes_before: str
