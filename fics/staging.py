@@ -18,7 +18,7 @@ finds its claim gone at its next step and stops.
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from time import sleep
+from time import monotonic, sleep
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -51,6 +51,7 @@ def step(work: Work, *, last: bool = False) -> Iterator[None]:
     """A transaction adding to the staged work, which the `last` one makes visible; ClaimLost
     if the work is no longer the importer's."""
     staged_at = None if last else timezone.now()
+    began = monotonic()
     with transaction.atomic():
         if not last and connection.vendor == "postgresql":
             # A step of a hidden work need not wait for the disk: should the server crash, a
@@ -61,6 +62,11 @@ def step(work: Work, *, last: bool = False) -> Iterator[None]:
         yield
     # Only once it committed: a step that rolled back leaves the claim as it was.
     work.staged_at = staged_at
+    if not last and connection.vendor == "sqlite":
+        # Let the readers in. One waiting for SQLite's lock sleeps and tries again, ever less
+        # often (1, 2, 5, 10 … 100 ms): taken again at once, the lock would be free only
+        # between two of our statements, and they would wait for the whole import.
+        sleep(monotonic() - began)
 
 
 def _renew(work: Work, staged_at) -> None:
