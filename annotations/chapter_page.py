@@ -68,7 +68,7 @@ def _chapter(version: ChapterVersion) -> Chapter:
 
 def get_chapter(work_pk: int, position: int) -> Chapter:
     return get_object_or_404(
-        Chapter.objects.select_related("work"), work=work_pk, position=position
+        Chapter.objects.readable().select_related("work"), work=work_pk, position=position
     )
 
 

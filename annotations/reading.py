@@ -179,6 +179,7 @@ VERSION_SQL = f"""
     FROM {Chapter._meta.db_table} AS chapter
     JOIN {Work._meta.db_table} AS work ON work.id = chapter.work_id
     WHERE chapter.work_id = %(work)s AND chapter.position = %(position)s
+        AND work.staged_at IS NULL
 """
 
 

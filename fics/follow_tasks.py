@@ -2,8 +2,8 @@
 upload is (fics.importing), in the background worker for the pages and directly for the command
 line. The work remembers its address, and "Check for updates" fetches it again.
 
-A fetch writes nothing until every chapter is in: the import then runs in one transaction, so a
-site that fails half-way leaves the library as it was.
+A fetch writes nothing until every chapter is in, and the import then shows nothing until it
+is whole (fics.staging), so a site that fails half-way leaves the library as it was.
 """
 
 import dataclasses

@@ -1,10 +1,14 @@
-"""Turning a story file into a Work: one transaction a file; the same bytes twice change nothing.
+"""Turning a story file into a Work; the same bytes twice change nothing.
 
-A newer version of a work already in the library updates it in place, once the reader says so:
-unchanged chapters are left alone, changed ones are replaced, chapters the new version lacks are
-kept as "removed". Apps that keep data on chapters (annotations) hear of the changed text through
-fics.signals.work_text_changed, inside the same transaction. A file that shares too little of the
-work's text is not a newer version of it, whatever its name says, and never replaces it.
+A new work is written in short transactions while readers see nothing of it (fics.staging), so
+that readers annotating meanwhile never wait long on SQLite's one write lock.
+
+A newer version of a work already in the library updates it in place, in one transaction, once
+the reader says so: unchanged chapters are left alone, changed ones are replaced, chapters the
+new version lacks are kept as "removed". Apps that keep data on chapters (annotations) hear of
+the changed text through fics.signals.work_text_changed, inside the same transaction. A file
+that shares too little of the work's text is not a newer version of it, whatever its name says,
+and never replaces it.
 """
 
 import copy
@@ -13,17 +17,19 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from fics import staging
 from fics.chapter_pairing import chapters_for_update
 from fics.facets import work_facets_sync
-from fics.mentions import count_work_mentions, store_mentions
+from fics.mentions import WorkMentions, count_work_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import (
     ParsedChapter,
@@ -33,7 +39,7 @@ from fics.parser import (
     detect_characters,
     parse_story,
 )
-from fics.signals import work_imported, work_text_changed
+from fics.signals import chapters_imported, work_text_changed
 
 
 class Outcome(StrEnum):
@@ -159,7 +165,7 @@ def import_story_file(
     if too_large := size_limit_error(len(data)):
         return ImportResult(name, Outcome.FAILED, message=too_large)
     content_hash = hashlib.sha256(data).hexdigest()
-    if existing := Work.objects.filter(content_hash=content_hash).first():
+    if existing := staging.finished_import(content_hash):
         return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
     if parsed is None:
         try:
@@ -183,14 +189,15 @@ def import_story_file(
             source_format=parsed.source_format,
         )
     reanchored: Counter = Counter()
-    # Worked out before the transaction: on SQLite it holds the one write lock, and every
-    # reader's annotation waits for it. The transaction only writes.
+    # Worked out before the transactions: on SQLite each holds the one write lock, and every
+    # reader's annotation waits for it. The transactions only write.
     characters = work_characters(parsed)
     chapters = [_prepare_chapter(chapter) for chapter in parsed.chapters]
     mentions = count_work_mentions(parsed, characters)
     try:
-        with transaction.atomic():
-            if earlier:
+        if earlier:
+            # One transaction: the text changes under the readers' annotations, which follow it.
+            with transaction.atomic():
                 work = Work.objects.lock(earlier.pk)
                 reanchored = _update_work(
                     work,
@@ -201,21 +208,23 @@ def import_story_file(
                     content_hash=content_hash,
                     reader=reader,
                 )
-            else:
-                work = _create_work(
-                    parsed,
-                    chapters,
-                    characters,
-                    name=name,
-                    content_hash=content_hash,
-                    reader=reader,
-                )
-            store_mentions(work, mentions)
+                store_mentions(work, mentions)
+        else:
+            work = _create_work(
+                parsed,
+                chapters,
+                characters,
+                mentions,
+                name=name,
+                content_hash=content_hash,
+                reader=reader,
+            )
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
-    except IntegrityError:
-        # The same file was imported by someone else a moment ago.
-        existing = Work.objects.get(content_hash=content_hash)
+    except (IntegrityError, staging.ClaimLost):
+        # The same file was imported by someone else a moment ago, or is being imported.
+        if (existing := staging.finished_import(content_hash)) is None:
+            raise
         return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
     except DataError as error:
         # Text the database refuses (a character it cannot store): nothing was written.
@@ -257,27 +266,49 @@ def _create_work(
     parsed: ParsedWork,
     prepared: list["PreparedChapter"],
     characters: tuple[list[str], list[str]],
+    mentions: WorkMentions,
     *,
     name: str,
     content_hash: str,
     reader,
 ) -> Work:
+    """The new work, staged, then its chapters a step at a time, then made visible with its
+    totals and facets (fics.staging). Whatever stops it, what it wrote is removed."""
     work = Work(imported_by=reader)
     _fill_work(work, parsed, name=name, content_hash=content_hash)
-    work.save()
+    staging.begin(work)
+    try:
+        numbered = enumerate(prepared, start=1)
+        for chapters in staging.in_steps((each, each[1].word_count) for each in numbered):
+            with staging.step(work):
+                _add_chapters(work, chapters, mentions)
+        with staging.step(work, last=True):
+            _finish(work, characters)
+    except BaseException:
+        # A database out of reach: the worker removes the work once its import is abandoned.
+        with suppress(DatabaseError):
+            staging.discard(work)
+        raise
+    return work
+
+
+def _add_chapters(
+    work: Work, numbered: list[tuple[int, "PreparedChapter"]], mentions: WorkMentions
+) -> None:
+    """One step of a new work: these chapters (at their positions), their paragraphs and the
+    characters' mentions in them."""
     chapters = []
-    for position, prepared_chapter in enumerate(prepared, start=1):
+    for position, prepared_chapter in numbered:
         chapter = Chapter(work=work, position=position)
         _fill_chapter(chapter, prepared_chapter)
         chapters.append(chapter)
     Chapter.objects.bulk_create(chapters)
     _insert_paragraphs(
         (chapter, prepared_chapter.paragraphs)
-        for chapter, prepared_chapter in zip(chapters, prepared, strict=True)
+        for chapter, (_, prepared_chapter) in zip(chapters, numbered, strict=True)
     )
-    _finish(work, characters)
-    work_imported.send(sender=Work, work=work)
-    return work
+    store_mentions(work, {position: mentions[position] for position, _ in numbered})
+    chapters_imported.send(sender=Work, work=work, chapters=chapters)
 
 
 @dataclass(frozen=True)
@@ -370,7 +401,7 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
 
 @dataclass(frozen=True)
 class PreparedChapter:
-    """A parsed chapter as its rows will hold it, worked out before the import's transaction."""
+    """A parsed chapter as its rows will hold it, worked out before the import's transactions."""
 
     title: str
     notes_before: str

@@ -8,6 +8,10 @@ from fics.parser.assembly import title_from_filename
 
 
 class WorkQuerySet(models.QuerySet):
+    def staged(self) -> "WorkQuerySet":
+        """New works still being imported, in steps (fics.staging): hidden from readers."""
+        return self.filter(staged_at__isnull=False)
+
     def lock(self, pk: int) -> "Work":
         """The work, with its row and its chapters' rows locked until the transaction ends.
 
@@ -23,6 +27,14 @@ class WorkQuerySet(models.QuerySet):
         work = self.select_for_update().get(pk=pk)
         list(Chapter.objects.select_for_update().filter(work=work).values_list("pk", flat=True))
         return work
+
+
+class VisibleWorkManager(models.Manager.from_queryset(WorkQuerySet)):
+    """The library: every work but those still being imported. Django reaches a work from its
+    chapters through the base manager, which sees them all, as the import itself must."""
+
+    def get_queryset(self) -> WorkQuerySet:
+        return super().get_queryset().filter(staged_at__isnull=True)
 
 
 class Work(models.Model):
@@ -72,8 +84,12 @@ class Work(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Set while a new work is imported in steps, each a short transaction (fics.staging): when
+    # its importer last wrote. Readers see nothing of it until the last step sets it to None.
+    staged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = WorkQuerySet.as_manager()
+    objects = VisibleWorkManager()
+    with_staged = WorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -84,6 +100,12 @@ class Work(models.Model):
             models.Index(fields=["-updated", "-id"], name="work_updated_order"),
             models.Index(fields=["author", "title", "id"], name="work_author_order"),
             models.Index(fields=["-word_count", "-id"], name="work_words_order"),
+            # The few works being imported, which searches leave out (search.results).
+            models.Index(
+                fields=["staged_at"],
+                condition=models.Q(staged_at__isnull=False),
+                name="work_staged",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +153,10 @@ class FetchedEpub(models.Model):
 
 
 class ChapterQuerySet(models.QuerySet):
+    def readable(self) -> "ChapterQuerySet":
+        """Chapters of the works in the library: not those of a work still being imported."""
+        return self.filter(work__staged_at__isnull=True)
+
     def hold(self) -> list["Chapter"]:
         """These chapters (those still there, by id, each with its work), their rows and their
         works' rows held as annotating needs until the transaction ends: a deletion or an update

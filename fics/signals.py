@@ -15,9 +15,10 @@ from django.dispatch import Signal
 # "fuzzy", "orphaned" for annotations).
 work_text_changed = Signal()
 
-# Sent by the importer inside a new work's transaction, once its chapters and paragraphs are
-# saved. Argument: `work`.
-work_imported = Signal()
+# Sent by the importer as it writes a new work, a few chapters a transaction while the work is
+# staged (fics.staging: no reader sees it), inside each of those transactions once its chapters
+# and their paragraphs are saved. Arguments: `work` and `chapters` (a list of Chapter).
+chapters_imported = Signal()
 
 # Sent before a reader deletes a work or a chapter, inside the transaction that deletes it, with
 # the rows of the work and its chapters locked (fics.models.WorkQuerySet.lock): nothing can be

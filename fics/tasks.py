@@ -5,14 +5,15 @@ Each file is first read in a child process under memory and processor-time limit
 where a hostile file (a decompression bomb, a pathological layout) would spend them, and a child
 that runs out fails alone, with a message, while the worker goes on. The child runs at a lower
 CPU priority, so that readers' requests on the same machine come first, and hands what it read
-back to the worker, which imports it with fics.importing, in one transaction, as from the
-command line.
+back to the worker, which imports it with fics.importing, as from the command line.
 
-A worker may itself die mid-import (killed, out of memory, its machine gone): its transaction
-dies with it, so nothing of the file is in the library, but its job would say "importing"
-forever. While it imports, the worker renews the job's lease; a job whose lease ran out is taken
-back (recover_abandoned) when a worker starts, every lease period while one runs, and when the
-upload page asks how the job goes: queued again, or failed with a Retry after MAX_ATTEMPTS.
+A worker may itself die mid-import (killed, out of memory, its machine gone): a new work is
+hidden until the last of its transactions (fics.staging), so nothing of the file is in the
+library, but its job would say "importing" forever. While it imports, the worker renews the
+job's lease; a job whose lease ran out is taken back (recover_abandoned) when a worker starts,
+every lease period while one runs, and when the upload page asks how the job goes: queued
+again, or failed with a Retry after MAX_ATTEMPTS. The worker also removes what the dead one
+wrote (fics.staging.discard_abandoned).
 """
 
 import multiprocessing
@@ -234,7 +235,9 @@ def _lease(job_id: int) -> Iterator[None]:
 def recover_abandoned(**among) -> int:
     """Take back the jobs (those matching `among`, else all) whose worker died mid-import: each
     is queued again, or after MAX_ATTEMPTS runs fails with a Retry. Nothing of it is in the
-    library: its import was one transaction, which died with the worker. The count taken back."""
+    library: what it wrote of a new work is hidden, and removed by the worker
+    (fics.staging.discard_abandoned) or the next import of the same file. The count taken
+    back."""
     abandoned = _claimable().filter(status=ImportJob.Status.IMPORTING, **among)
     recovered = 0
     for job in abandoned.only("pk", "attempts", "task_id", "name", "address"):

@@ -127,7 +127,9 @@ def reading_progress(request: HttpRequest, work_pk: int, position: int) -> HttpR
     token comes in the body, as navigator.sendBeacon sets no header). GET: where they were in
     it, as the chapter page's "Continue" line for htmx, else a redirect to that paragraph."""
     chapter = get_object_or_404(
-        Chapter.objects.only("work_id", "position", "title"), work=work_pk, position=position
+        Chapter.objects.readable().only("work_id", "position", "title"),
+        work=work_pk,
+        position=position,
     )
     if request.method == "POST":
         paragraph = request.POST.get("paragraph", "")

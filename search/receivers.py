@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from annotations.models import Annotation, Tag
 from annotations.signals import annotation_written, in_whole_write
 from fics.models import Work
-from fics.signals import work_imported, work_text_changed
+from fics.signals import chapters_imported, work_text_changed
 from search import index
 
 
@@ -22,9 +22,11 @@ def work_saved(*, instance: Work, update_fields=None, **kwargs) -> None:
         index.index_work_details(instance.pk)
 
 
-@receiver(work_imported, sender=Work)
-def work_added(*, work: Work, **kwargs) -> None:
-    index.index_work(work.pk)
+@receiver(chapters_imported, sender=Work)
+def chapters_added(*, chapters, **kwargs) -> None:
+    """A new work's chapters, a few at a time: found once the work is (search.results leaves
+    out those of works still being imported). Its details follow its saves (work_saved)."""
+    index.index_chapters(chapter.pk for chapter in chapters)
 
 
 @receiver(work_text_changed, sender=Work)

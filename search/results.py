@@ -110,9 +110,16 @@ def find(
     # snippet of their note, or their words, would give them away. A subquery too, over the
     # few annotations marked spoiler (an index of their own).
     hidden_spoilers = Annotation.objects.filter(spoiler_hidden(reader)).values("pk")
-    documents = SearchDocument.objects.filter(
-        Q(owner__isnull=True) | Q(owner=reader) | Q(shared=True) | in_my_groups
-    ).exclude(annotation__in=hidden_spoilers)
+    # Works still being imported are found once they are whole (fics.staging): a subquery
+    # over the few of them (an index of their own).
+    staged = Work.with_staged.staged().values("pk")
+    documents = (
+        SearchDocument.objects.filter(
+            Q(owner__isnull=True) | Q(owner=reader) | Q(shared=True) | in_my_groups
+        )
+        .exclude(annotation__in=hidden_spoilers)
+        .exclude(work__in=staged)
+    )
     if scope == Scope.TEXT:
         documents = documents.filter(owner__isnull=True)
     elif scope == Scope.MINE:

@@ -1,7 +1,7 @@
-"""A worker that dies mid-import (killed, out of memory, its machine gone) leaves nothing
-half-written, and its job is taken back: queued again when a worker starts or the upload page
-asks about it, or failed with a Retry once it was stopped MAX_ATTEMPTS times. The queue's old
-results and finished jobs are pruned by the worker."""
+"""A worker that dies mid-import (killed, out of memory, its machine gone) leaves nothing a
+reader can see, what it wrote is removed, and its job is taken back: queued again when a worker
+starts or the upload page asks about it, or failed with a Retry once it was stopped MAX_ATTEMPTS
+times. The queue's old results and finished jobs are pruned by the worker."""
 
 import json
 import os
@@ -201,14 +201,18 @@ story = pathlib.Path(os.environ["STORY"])
 import_job_create(owner=reader, uploaded=SimpleUploadedFile(story.name, story.read_bytes()))
 """
 
-# The worker, held just before the commit that would make the import's paragraphs visible: it
-# writes down what its open transaction holds, then waits to be killed.
+# The worker, importing two chapters a step, held just before the commit of its second step (the
+# first one's chapters are in, hidden): it writes down what its open transaction holds, then
+# waits to be killed.
 STALLING_WORKER = """
 import json, os, pathlib, time
 from django.core.management import call_command
 from django.db import connections
+from fics import staging
+staging.STEP_WORDS = 1000
 database = connections["default"]
 commit = database._commit
+steps = []
 def commit_after_a_stall():
     with database.cursor() as cursor:
         counts = []
@@ -216,6 +220,8 @@ def commit_after_a_stall():
             cursor.execute(f"SELECT count(*) FROM {table}")
             counts.append(cursor.fetchone()[0])
     if counts[2]:
+        steps.append(counts)
+    if len(steps) == 2:
         pathlib.Path(os.environ["STALLED"]).write_text(json.dumps(counts))
         time.sleep(600)
     commit()
@@ -227,9 +233,12 @@ STATE = """
 import json
 from django_tasks_db.models import DBTaskResult
 from fics.models import Chapter, ImportJob, Paragraph, Work
+from search.models import SearchDocument
 job = ImportJob.objects.get()
 print(json.dumps({
-    "rows": [Work.objects.count(), Chapter.objects.count(), Paragraph.objects.count()],
+    "library": Work.objects.count(),
+    "rows": [Work.with_staged.count(), Chapter.objects.count(), Paragraph.objects.count()],
+    "documents": SearchDocument.objects.count(),
     "job": [job.status, job.attempts, job.outcome],
     "runs": sorted(DBTaskResult.objects.values_list("status", flat=True)),
 }))
@@ -272,7 +281,7 @@ def state(environment: dict[str, str]) -> dict:
     return json.loads(manage(environment, "shell", "--no-imports", "-c", STATE).splitlines()[-1])
 
 
-def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_worker_imports_it(
+def test_a_worker_killed_mid_import_leaves_nothing_seen_and_the_next_worker_imports_it(
     instance, tmp_path
 ):
     story = tmp_path / "long.txt"
@@ -296,23 +305,27 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_worker_imports_i
         while not stalled.exists() and worker.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert stalled.exists(), worker.stderr.read() if worker.poll() is not None else "no stall"
-        # Inside its transaction, the work and every chapter and paragraph were written.
-        assert json.loads(stalled.read_text()) == expected
+        # Inside its second step: the work, and four chapters with their paragraphs.
+        assert json.loads(stalled.read_text()) == [1, 4, 4 * 40]
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
         worker.stderr.close()
 
-    # Nothing of it reached the library; the job still says "importing", its run "running".
+    # Nothing of it reached the library, though its first step is in; the job still says
+    # "importing", its run "running".
     killed = state(instance)
-    assert killed["rows"] == [0, 0, 0]
+    assert (killed["library"], killed["rows"]) == (0, [1, 2, 2 * 40])
     assert killed["job"] == ["importing", 1, ""]
     assert killed["runs"] == ["RUNNING"]
 
     time.sleep(1.5)  # the lease runs out
     manage(instance, "db_worker", "--batch", "--no-startup-delay")
 
+    # What the dead worker wrote was removed: the work is there once, whole.
     retried = state(instance)
-    assert retried["rows"] == expected
+    assert (retried["library"], retried["rows"]) == (1, expected)
+    # The work, each chapter's title and each paragraph.
+    assert retried["documents"] == 1 + 12 + 480
     assert retried["job"] == ["finished", 2, "imported"]
     assert retried["runs"] == ["FAILED", "SUCCESSFUL"]

@@ -1,7 +1,8 @@
 """`manage.py db_worker`: django-tasks-db's worker, with the upkeep of the import queue.
 
 When it starts, and then every lease period while it runs, it takes back the imports whose
-worker died (fics.tasks.recover_abandoned); every hour it prunes what finished more than a day
+worker died (fics.tasks.recover_abandoned) and removes what they wrote of a new work
+(fics.staging.discard_abandoned); every hour it prunes what finished more than a day
 ago (fics.tasks.prune_finished_imports). Upkeep runs beside the tasks, in a thread of its own,
 so that a long import does not hold it up.
 """
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands import db_worker
 
+from fics.staging import discard_abandoned
 from fics.tasks import prune_finished_imports, recover_abandoned
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ def _upkeep(*, prune: bool) -> None:
     try:
         if recovered := recover_abandoned():
             logger.warning("Took back %d import(s) whose worker had stopped", recovered)
+        if discarded := discard_abandoned():
+            logger.warning("Removed %d half-imported work(s) whose import stopped", discarded)
         if prune:
             prune_finished_imports()
     except DatabaseError:

@@ -1,0 +1,136 @@
+"""A new work is written in steps, each a short transaction, while readers see nothing of it.
+
+On SQLite a transaction holds the database's one write lock, and every reader's annotation
+waits for it: a novel written in one transaction (HPMOR: 20,000 paragraphs and as many search
+documents) held it for a second. So fics.importing creates the work "staged" (Work.staged_at
+set: Work.objects, the library, its pages and the search leave it out), adds its chapters a few
+at a time, and makes it visible in a last short transaction (`step(work, last=True)`).
+
+Each step renews the importer's claim on the work: `staged_at` is set to the step's time, if it
+still holds the time the importer last wrote. A work whose importer stopped (killed, its
+machine gone) keeps its last time; once that is older than a lease (IMPORT_LEASE_SECONDS, as
+for the import jobs of fics.tasks) the work was abandoned, and whoever comes next removes it,
+in steps too: the worker (`discard_abandoned`), or another import of the same file
+(`finished_import`). A removal claims the work first, so that an importer that was only slow
+finds its claim gone at its next step and stops.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from time import monotonic, sleep
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fics.models import Chapter, Work
+
+# Words of text a step writes (a longer chapter is a step alone): their paragraphs, and the
+# search documents of each, about 30 ms of the write lock on a 2-core machine
+# (bench/concurrency_bench.py measures what readers wait).
+STEP_WORDS = 20_000
+# How often an import waits to see whether another import of the same file has finished.
+WAIT_SECONDS = 0.25
+
+
+class ClaimLost(Exception):
+    """The staged work was taken from its importer (thought abandoned) or removed."""
+
+
+def begin(work: Work) -> None:
+    """Save the new work as staged, in a transaction of its own. IntegrityError when another
+    work (staged or not) has its content hash."""
+    work.staged_at = timezone.now()
+    with transaction.atomic():
+        work.save()
+
+
+@contextmanager
+def step(work: Work, *, last: bool = False) -> Iterator[None]:
+    """A transaction adding to the staged work, which the `last` one makes visible; ClaimLost
+    if the work is no longer the importer's."""
+    staged_at = None if last else timezone.now()
+    began = monotonic()
+    with transaction.atomic():
+        if not last and connection.vendor == "postgresql":
+            # A step of a hidden work need not wait for the disk: should the server crash, a
+            # lost step only leaves the work abandoned. The last step's flush covers them all.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        _renew(work, staged_at)
+        yield
+    # Only once it committed: a step that rolled back leaves the claim as it was.
+    work.staged_at = staged_at
+    if not last and connection.vendor == "sqlite":
+        # Let the readers in. One waiting for SQLite's lock sleeps and tries again, ever less
+        # often (1, 2, 5, 10 … 100 ms): taken again at once, the lock would be free only
+        # between two of our statements, and they would wait for the whole import.
+        sleep(monotonic() - began)
+
+
+def _renew(work: Work, staged_at) -> None:
+    claimed = Work.with_staged.filter(pk=work.pk, staged_at=work.staged_at)
+    if not work.staged_at or not claimed.update(staged_at=staged_at):
+        raise ClaimLost(f"the staged work {work.pk} is no longer this import's")
+
+
+def discard(work: Work) -> bool:
+    """Remove the staged work and everything written for it, a few chapters a transaction;
+    False when it is no longer staged as `work` says (published, or removed by another)."""
+    try:
+        with transaction.atomic():
+            _renew(work, timezone.now())
+    except ClaimLost:
+        return False
+    chapters = Chapter.objects.filter(work=work.pk).order_by("position")
+    for ids in in_steps(chapters.values_list("pk", "word_count")):
+        with transaction.atomic():
+            Chapter.objects.filter(pk__in=ids).delete()
+    with transaction.atomic():
+        # Anything a step still added meanwhile goes with the work.
+        Work.with_staged.staged().filter(pk=work.pk).delete()
+    return True
+
+
+def in_steps[T](chapters: Iterable[tuple[T, int]]) -> Iterator[list[T]]:
+    """The chapters (each with its count of words) in groups of up to STEP_WORDS words, in
+    order; a longer chapter is a group alone."""
+    group: list[T] = []
+    total = 0
+    for chapter, count in chapters:
+        if group and total + count > STEP_WORDS:
+            yield group
+            group, total = [], 0
+        group.append(chapter)
+        total += count
+    if group:
+        yield group
+
+
+def _lease_start():
+    """A staged work its importer last wrote before this was abandoned."""
+    return timezone.now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def discard_abandoned() -> int:
+    """Remove the staged works whose importer stopped; how many were removed."""
+    abandoned = Work.with_staged.staged().filter(staged_at__lt=_lease_start())
+    return sum(discard(work) for work in abandoned.only("pk", "staged_at"))
+
+
+def finished_import(content_hash: str) -> Work | None:
+    """The work these bytes made, once it is in the library; None when there is none.
+
+    Another import of the same bytes still under way is waited for: content hashes are unique,
+    so only one of the two can finish, and until it does nobody knows which. One whose
+    importer stopped is removed, and this import may take its place.
+    """
+    while work := Work.with_staged.filter(content_hash=content_hash).first():
+        if work.staged_at is None:
+            return work
+        if work.staged_at < _lease_start():
+            discard(work)
+        else:
+            sleep(WAIT_SECONDS)
+    return None
