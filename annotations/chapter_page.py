@@ -66,12 +66,6 @@ def _chapter(version: ChapterVersion) -> Chapter:
     return get_object_or_404(Chapter.objects.select_related("work"), pk=version.chapter_id)
 
 
-def get_chapter(work_pk: int, position: int) -> Chapter:
-    return get_object_or_404(
-        Chapter.objects.select_related("work"), work=work_pk, position=position
-    )
-
-
 def _draw(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
     work = chapter.work
     reading = annotated_chapter(state, chapter)
