@@ -62,13 +62,11 @@ def annotation_create(request: HttpRequest, work_pk: int, position: int) -> Http
         return HttpResponseBadRequest(str(error))
     if not wants_fragment(request):
         return redirect(chapter)
-    # Nothing to read back for its list entry: a new thread has no replies, and the tags are
-    # those just given (the cache Django's prefetch_related fills, as if it had found none).
+    # Nothing to read back for its list entry: a new thread has no replies, and its tags came
+    # back known (services.ChosenTags).
     annotation.reply_count = 0
-    if not data["tags"]:
-        annotation._prefetched_objects_cache = {"tags": Tag.objects.none()}
     changes = _changes(request, annotation).redraw(annotation).insert(annotation)
-    return changes.response(tags_changed=bool(data["tags"]))
+    return changes.response(tags_changed=bool(annotation.new_tags))
 
 
 @require_GET
@@ -96,7 +94,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnnotationForm(request.POST, reader=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())
-    services.annotation_update(
+    annotation = services.annotation_update(
         annotation=annotation,
         colour=form.cleaned_data["colour"] or annotation.colour,
         note=form.cleaned_data["note"],
@@ -109,7 +107,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not wants_fragment(request):
         return redirect(annotation.chapter)
     changes = _changes(request, annotation).redraw(annotation).replace(annotation)
-    return changes.response(tags_changed=bool(form.cleaned_data["tags"]))
+    return changes.response(tags_changed=bool(annotation.new_tags))
 
 
 @require_POST
