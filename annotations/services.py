@@ -180,8 +180,9 @@ def annotation_update(
     (ChosenTags.known_by)."""
     with transaction.atomic():
         annotation.colour = colour if colour in Colour.values else annotation.colour
-        annotation.note = note
-        annotation.note_html = render_note(note)
+        if note != annotation.note:  # most edits change its tags or colour, not its words
+            annotation.note = note
+            annotation.note_html = render_note(note)
         annotation.shared = shared and group is None
         annotation.group = group
         annotation.spoiler = spoiler
