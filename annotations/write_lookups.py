@@ -15,18 +15,15 @@ from fics.models import Chapter, Work
 
 ANNOTATIONS, CHAPTERS = Annotation._meta.db_table, Chapter._meta.db_table
 # The chapter `c` and its work `w`: where the chapter is (its ids, for the answer's addresses),
-# its text's version (the drawn chapter's cache key) and the work's characters (a new tag named
-# after one of them is a character tag). Named apart from an annotation's columns, which a row
-# may carry too.
-WRITTEN_CHAPTER_COLUMNS = {
-    "chapter_row_id": "c.id",
-    "chapter_work_id": "c.work_id",
-    "chapter_position": "c.position",
-    "work_content_hash": "w.content_hash",
-    "work_characters": "w.characters",
-    "work_suggested_characters": "w.suggested_characters",
-}
-WRITTEN_CHAPTER = ", ".join(f"{sql} AS {name}" for name, sql in WRITTEN_CHAPTER_COLUMNS.items())
+# what drawing its text reads (its notes, its work's text version: a chapter deleted meanwhile
+# could not be read again) and the work's characters (a new tag named after one of them is a
+# character tag). Named apart from an annotation's columns, which a row may carry too.
+CHAPTER_FIELDS = ("id", "work_id", "position", "title", "notes_before", "notes_after")
+WORK_FIELDS = ("id", "content_hash", "characters", "suggested_characters")
+WRITTEN_CHAPTER = ", ".join(
+    [f"c.{field} AS c_{field}" for field in CHAPTER_FIELDS]
+    + [f"w.{field} AS w_{field}" for field in WORK_FIELDS]
+)
 WORK_JOIN = f"JOIN {Work._meta.db_table} AS w ON w.id = c.work_id"
 
 # The SQL twin of AnnotationQuerySet.with_reply_counts, for the annotation `a`.
@@ -63,7 +60,8 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
     for annotation in found:
         annotation.owner = reader
         annotation.chapter = _written_chapter(
-            [getattr(annotation, name) for name in WRITTEN_CHAPTER_COLUMNS]
+            [getattr(annotation, f"c_{field}") for field in CHAPTER_FIELDS]
+            + [getattr(annotation, f"w_{field}") for field in WORK_FIELDS]
         )
         return annotation
     raise Http404("No such annotation.")
@@ -71,20 +69,13 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
 
 def _written_chapter(row) -> Chapter:
     """The chapter of a row of WRITTEN_CHAPTER, with its work."""
-    chapter_id, work_id, position, content_hash, characters, suggested = row
-    decode = Work._meta.get_field("characters").from_db_value
-    work = _loaded(
-        Work,
-        {
-            "id": work_id,
-            "content_hash": content_hash,
-            "characters": decode(characters, None, connection),
-            "suggested_characters": decode(suggested, None, connection),
-        },
-    )
-    chapter = _loaded(Chapter, {"id": chapter_id, "work_id": work_id, "position": position})
-    chapter.work = work
-    return chapter
+    chapter = dict(zip(CHAPTER_FIELDS, row[: len(CHAPTER_FIELDS)], strict=True))
+    work = dict(zip(WORK_FIELDS, row[len(CHAPTER_FIELDS) :], strict=True))
+    for name in ("characters", "suggested_characters"):
+        work[name] = Work._meta.get_field(name).from_db_value(work[name], None, connection)
+    loaded = _loaded(Chapter, chapter)
+    loaded.work = _loaded(Work, work)
+    return loaded
 
 
 def _loaded(model, values: dict):
