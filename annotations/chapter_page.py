@@ -25,12 +25,12 @@ from annotations.chapter_layout import AFTER, BEFORE, STORY
 from annotations.chapter_source import TIMEOUT, block_html, cache_key, chapter_source
 from annotations.models import Annotation, Colour, Reply, Tag
 from annotations.reading import (
+    AfterWrite,
     AnnotatedChapter,
     ChapterVersion,
     ReadingState,
+    after_write,
     annotated_chapter,
-    redrawn_blocks,
-    shown_in_place,
 )
 from fics.models import Chapter
 from groups.models import ReadingGroup
@@ -64,12 +64,6 @@ def chapter_page(
 
 def _chapter(version: ChapterVersion) -> Chapter:
     return get_object_or_404(Chapter.objects.select_related("work"), pk=version.chapter_id)
-
-
-def get_chapter(work_pk: int, position: int) -> Chapter:
-    return get_object_or_404(
-        Chapter.objects.readable().select_related("work"), work=work_pk, position=position
-    )
 
 
 def _draw(request: HttpRequest, state: ReadingState, chapter: Chapter) -> HttpResponse:
@@ -206,8 +200,9 @@ class Changes:
     def insert(self, annotation: Annotation) -> "Changes":
         """Put the annotation's list entry in its place in reading order."""
         place = (annotation.start, annotation.end, annotation.pk)
-        if self.panel and place in self._listed:
-            following = next((at[2] for at in self._listed if at > place), None)
+        listed = self._after.listed
+        if self.panel and place in listed:
+            following = next((at[2] for at in listed if at > place), None)
             where = (
                 f"beforebegin:#annotation-{following}"
                 if following
@@ -242,7 +237,7 @@ class Changes:
             context = {
                 "oob": True,
                 "undo": undo,
-                "count": len(self._listed),
+                "count": len(self._after.listed),
                 "work": self.chapter.work,
                 "chapter": self.chapter,
             }
@@ -254,18 +249,16 @@ class Changes:
 
     def _redrawn(self) -> str:
         source = self.source
-        drawn = redrawn_blocks(self.state, self.chapter, source, self.spans)
         blocks = {block.key: block for block in source.blocks}
         return "".join(
             block_html(blocks[key], inner, source.utf16[key], self.prefix, oob=True)
-            for key, inner in drawn.items()
+            for key, inner in self._after.drawn.items()
         )
 
     @cached_property
-    def _listed(self) -> list[tuple[int, int, int]]:
-        """The list as it now stands, in reading order: (start, end, id) of the annotations
-        shown and still on their words (orphans are listed apart)."""
-        return shown_in_place(self.state, self.chapter)
+    def _after(self) -> AfterWrite:
+        """The list's order and the redrawn blocks, read once every span to redraw is known."""
+        return after_write(self.state, self.chapter, self.source, self.spans)
 
     @cached_property
     def source(self):

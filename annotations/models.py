@@ -193,6 +193,21 @@ class Annotation(models.Model):
         instead, never drawn on the wrong words."""
         return not self.orphaned and text.text[self.start : self.end] == self.exact
 
+    def know_tags(self, tags: list[Tag]) -> None:
+        """Keep these as its tags, in the order they are listed, as prefetch_related("tags")
+        leaves them (Django's prefetch fills a queryset's result cache so): a write that has
+        just linked them draws them without reading them again."""
+        known = Tag.objects.all()
+        known._result_cache = list(tags)
+        known._prefetch_done = True
+        if not hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache = {}
+        self._prefetched_objects_cache["tags"] = known
+
+    def forget_tags(self) -> None:
+        """Its tags are to be read again, as after tags.set()."""
+        getattr(self, "_prefetched_objects_cache", {}).pop("tags", None)
+
     @property
     def audience(self) -> str:
         """The audience as the forms name it: "me", "everyone" or "group:<id>"."""

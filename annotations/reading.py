@@ -7,6 +7,7 @@ page itself (annotations.chapter_page) is cached under the chapter's `fingerprin
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 
 from annotations.anchoring import Highlight, Span
@@ -137,10 +138,9 @@ class ReadingState:
 
     def highlight(self, annotation: Annotation) -> Highlight:
         colour = annotation.colour
-        tags = annotation.tags.all()
         # A hidden spoiler's tags are hidden with its note, their colours too (whoever colours
         # by tag reads the annotations `with_spoiler_hidden`).
-        if self.colour_by_tag and tags and not annotation.spoiler_hidden:
+        if self.colour_by_tag and not annotation.spoiler_hidden and (tags := annotation.tags.all()):
             colour = tags[0].colour
         css_class = f"hl-{colour}"
         if annotation.owner_id != self.reader.pk:
@@ -271,49 +271,68 @@ def annotated_chapter(state: ReadingState, chapter: Chapter) -> AnnotatedChapter
     )
 
 
-def shown_in_place(state: ReadingState, chapter: Chapter) -> list[tuple[int, int, int]]:
-    """(start, end, id) of the annotations the reader is shown on the chapter, orphans left
-    out, in reading order: the list as a write leaves it."""
-    where, params = state.shown_sql(chapter.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT a.start, a."end", a.id FROM {ANNOTATIONS} AS a '
-            f'WHERE {where} AND NOT a.orphaned ORDER BY a.start, a."end", a.id',
-            params,
-        )
-        return cursor.fetchall()
+@dataclass(frozen=True)
+class AfterWrite:
+    """What a write changed of the reader's chapter page, read in one query."""
+
+    # (start, end, id) of the annotations the reader is shown on the chapter, orphans left out,
+    # in reading order: the list as the write leaves it.
+    listed: list[tuple[int, int, int]]
+    # Text block key → its HTML with every highlight the reader sees there, for the blocks the
+    # written spans touch.
+    drawn: dict[str, str]
 
 
-def redrawn_blocks(
+def after_write(
     state: ReadingState, chapter: Chapter, source: ChapterSource, spans: list[Span]
-) -> dict[str, str]:
-    """The HTML of the blocks these spans touch, with every highlight the reader sees there:
-    what a change to an annotation over these spans changes on the page."""
+) -> AfterWrite:
+    """The list's order and the blocks these spans touch, drawn again: what a change to an
+    annotation over these spans changes on the page.
+
+    One query reads where every annotation shown on the chapter is, and what drawing reads of
+    those near the spans (is_in_place and ReadingState.highlight): their words, their colour
+    and, when colouring by tag, whether they are a hidden spoiler's (which its chapter's row
+    tells; its tags are hidden with its note).
+    """
     keys = source.keys_touching(spans)
-    if not keys:
-        return {}
+    starts = source.text.segment_starts()
     bounds = [
-        (start, start + len(segment.text))
-        for segment, start in zip(
-            source.text.segments, source.text.segment_starts().values(), strict=True
-        )
+        (starts[segment.key], starts[segment.key] + len(segment.text))
+        for segment in source.text.segments
         if segment.key in keys
     ]
     where, params = state.shown_sql(chapter.pk)
-    # What is_in_place and ReadingState.highlight read, and no more: colouring by tag also reads
-    # the tags, unless they belong to a hidden spoiler's note, which its chapter's row tells.
-    hidden, joined = "", ""
+    # Near: over those blocks (none is, when there is no block to draw).
+    params |= {
+        "last": max((end for _, end in bounds), default=0),
+        "first": min((start for start, _ in bounds), default=0),
+    }
+    hidden, joined = "FALSE", ""
     if state.colour_by_tag:
-        hidden = f", {HIDDEN_SPOILERS_SQL} AS spoiler_hidden"
+        hidden = HIDDEN_SPOILERS_SQL
         joined = f"JOIN {Chapter._meta.db_table} AS chapter ON chapter.id = a.chapter_id "
-    nearby = Annotation.objects.raw(
-        f'SELECT a.id, a.owner_id, a.start, a."end", a.exact, a.colour, a.orphaned{hidden} '
-        f"FROM {ANNOTATIONS} AS a {joined}"
-        f'WHERE {where} AND a.start < %(last)s AND a."end" > %(first)s',
-        params
-        | {"last": max(end for _, end in bounds), "first": min(start for start, _ in bounds)},
-    )
+    near = 'a.start < %(last)s AND a."end" > %(first)s'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT a.id, a.start, a."end", a.orphaned, {near}, a.owner_id, a.colour, '
+            f"CASE WHEN {near} THEN a.exact END, {hidden} "
+            f"FROM {ANNOTATIONS} AS a {joined}WHERE {where}",
+            params,
+        )
+        rows = cursor.fetchall()
+    listed, nearby = [], []
+    for pk, start, end, orphaned, is_near, owner, colour, exact, spoiler_hidden in rows:
+        if not orphaned:
+            listed.append((start, end, pk))
+        if is_near:
+            annotation = Annotation(
+                id=pk, owner_id=owner, start=start, end=end, exact=exact, colour=colour,
+                orphaned=orphaned,
+            )  # fmt: skip
+            annotation.spoiler_hidden = bool(spoiler_hidden)
+            nearby.append(annotation)
+    listed.sort()
     if state.colour_by_tag:
-        nearby = nearby.prefetch_related("tags")
+        prefetch_related_objects(nearby, "tags")
     highlights = [state.highlight(a) for a in nearby if a.is_in_place(source.text)]
-    return source.draw(highlights, keys)
+    return AfterWrite(listed, source.draw(highlights, keys) if keys else {})

@@ -2,6 +2,7 @@
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,8 @@ from fics.models import Chapter
 from groups.models import ReadingGroup
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
+# The links between annotations and tags.
+TAGGED = Annotation.tags.through
 
 
 def segment_at(text: ChapterText, offset: int) -> str:
@@ -43,7 +46,9 @@ def annotation_create(
     group: ReadingGroup | None = None,
     spoiler: bool = False,
 ) -> Annotation:
-    """Anchor the reader's selection and save it; AnchorError if the page was out of date."""
+    """Anchor the reader's selection and save it; AnchorError if the page was out of date.
+
+    The annotation comes back with its tags known (ChosenTags.known_by)."""
 
     def anchored(chapter: Chapter) -> tuple[ChapterText, Span]:
         text = chapter_source(chapter).text
@@ -68,24 +73,25 @@ def annotation_create(
             locked = Chapter.objects.select_related("work").get(pk=chapter.pk)
         if span is None or locked is not chapter:
             text, span = anchored(locked)
-        tags = tags_get_or_create(
+        chosen = _tags_chosen(
             user=user,
             names=tag_names,
             kind=tag_kind,
             known_characters=locked.work.picker_characters,
         )
-        return annotation_place(
+        annotation = annotation_place(
             user=user,
             chapter=locked,
             text=text,
             span=span,
             colour=colour,
             note=note,
-            tags=tags,
+            tags=chosen.tags,
             shared=shared,
             group=group,
             spoiler=spoiler,
         )
+    return chosen.known_by(annotation)
 
 
 @whole_write()
@@ -121,7 +127,9 @@ def annotation_place(
         spoiler=spoiler,
     )
     if tags:
-        annotation.tags.add(*tags)  # not set(): a new annotation has no tags to compare with
+        # A new annotation has no links to compare with. Written directly, as in
+        # annotation_update: annotation_written tells of the whole write.
+        TAGGED.objects.bulk_create(TAGGED(annotation=annotation, tag=tag) for tag in tags)
     annotation_written.send(sender=Annotation, annotation=annotation)
     return annotation
 
@@ -168,10 +176,13 @@ def annotation_update(
     group: ReadingGroup | None = None,
     spoiler: bool = False,
 ) -> Annotation:
+    """Save the reader's changes; the annotation comes back with its tags known
+    (ChosenTags.known_by)."""
     with transaction.atomic():
         annotation.colour = colour if colour in Colour.values else annotation.colour
-        annotation.note = note
-        annotation.note_html = render_note(note)
+        if note != annotation.note:  # most edits change its tags or colour, not its words
+            annotation.note = note
+            annotation.note_html = render_note(note)
         annotation.shared = shared and group is None
         annotation.group = group
         annotation.spoiler = spoiler
@@ -179,16 +190,24 @@ def annotation_update(
             update_fields=["colour", "note", "note_html", "shared", "group", "spoiler", "modified"]
         )
         # The reader's kind is for new tags that are not one of the work's characters.
-        tags = tags_get_or_create(
+        chosen = _tags_chosen(
             user=annotation.owner,
             names=tag_names,
             kind=tag_kind,
             known_characters=annotation.chapter.work.picker_characters,
             characters_keep_their_kind=True,
         )
-        annotation.tags.set(tags)
+        # The links written directly rather than by tags.set(), which reads them first to tell
+        # receivers of m2m_changed the difference: annotation_written tells of the whole write.
+        links = TAGGED.objects.filter(annotation=annotation)
+        links.exclude(tag__in=chosen.tags).delete()
+        if chosen.tags:
+            TAGGED.objects.bulk_create(
+                (TAGGED(annotation=annotation, tag=tag) for tag in chosen.tags),
+                ignore_conflicts=True,  # those it had already
+            )
         annotation_written.send(sender=Annotation, annotation=annotation)
-    return annotation
+    return chosen.known_by(annotation)
 
 
 def annotation_reattach(
@@ -204,15 +223,21 @@ def annotation_reattach(
     return annotation
 
 
+@whole_write()
 def annotation_delete(*, annotation: Annotation) -> None:
-    annotation.deleted_at = timezone.now()
-    # `modified` too: pages are cached under the newest change they show.
-    annotation.save(update_fields=["deleted_at", "modified"])
+    with transaction.atomic():
+        annotation.deleted_at = timezone.now()
+        # `modified` too: pages are cached under the newest change they show.
+        annotation.save(update_fields=["deleted_at", "modified"])
+        annotation_written.send(sender=Annotation, annotation=annotation)
 
 
+@whole_write()
 def annotation_restore(*, annotation: Annotation) -> None:
-    annotation.deleted_at = None
-    annotation.save(update_fields=["deleted_at", "modified"])
+    with transaction.atomic():
+        annotation.deleted_at = None
+        annotation.save(update_fields=["deleted_at", "modified"])
+        annotation_written.send(sender=Annotation, annotation=annotation)
 
 
 def clean_tag_name(name: str) -> str:
@@ -233,14 +258,55 @@ def tags_get_or_create(
     `kind` names another (as an imported file may) and `characters_keep_their_kind` is not set;
     any other new tag takes `kind`, or "other".
     """
+    return _tags_chosen(
+        user=user,
+        names=names,
+        kind=kind,
+        known_characters=known_characters,
+        characters_keep_their_kind=characters_keep_their_kind,
+    ).tags
+
+
+@dataclass(frozen=True)
+class ChosenTags:
+    """The tags a reader gave an annotation (tags_get_or_create), and what drawing it needs."""
+
+    tags: list[Tag]
+    # The reader's tags before any was created, in the order pages list them (Tag's ordering).
+    listed: list[Tag]
+    created: list[Tag]
+
+    def known_by(self, annotation: Annotation) -> Annotation:
+        """The annotation with `new_tags`, the tags this write created (the pickers must offer
+        them), and its tags known in their order (Annotation.know_tags): drawing it reads
+        none. Unless tags were created: where they come in that order is for the database to
+        say (SQLite and PostgreSQL compare letters differently), and drawing reads them."""
+        annotation.new_tags = self.created
+        if self.created:
+            annotation.forget_tags()
+        else:
+            chosen = {tag.pk for tag in self.tags}
+            annotation.know_tags([tag for tag in self.listed if tag.pk in chosen])
+        return annotation
+
+
+def _tags_chosen(
+    *,
+    user,
+    names: Iterable[str],
+    kind: str | None,
+    known_characters: Iterable[str],
+    characters_keep_their_kind: bool = False,
+) -> ChosenTags:
     characters = {name.casefold() for name in known_characters}
     wanted = {clean_tag_name(name).casefold(): clean_tag_name(name) for name in names}
     wanted.pop("", None)
     if not wanted:
-        return []
+        return ChosenTags(tags=[], listed=[], created=[])
+    listed = list(Tag.objects.filter(owner=user))
     # Compared in Python: SQLite folds only ASCII case, and "Élise" must find "élise".
-    existing = {tag.name.casefold(): tag for tag in Tag.objects.filter(owner=user)}
-    tags = []
+    existing = {tag.name.casefold(): tag for tag in listed}
+    tags, created = [], []
     for folded, name in wanted.items():
         tag = existing.get(folded)
         if tag is None:
@@ -253,8 +319,9 @@ def tags_get_or_create(
             tag = existing[folded] = Tag.objects.create(
                 owner=user, name=name, kind=tag_kind, colour=colour
             )
+            created.append(tag)
         tags.append(tag)
-    return tags
+    return ChosenTags(tags=tags, listed=listed, created=created)
 
 
 def tag_touch_annotations(*, tag: Tag) -> None:

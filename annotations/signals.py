@@ -1,9 +1,10 @@
 """What annotations tell the apps built on them (search), as fics.signals does for works.
 
 Django's own signals describe an annotation's write in halves: post_save when its row is saved,
-m2m_changed when its tags are set afterwards. A receiver that copies the whole annotation (its
-words, note and tags) would copy it once per half; annotations.services instead marks such a
-write with `whole_write()` and sends `annotation_written` once both halves are in.
+m2m_changed when its tags are set afterwards through the relation. A receiver that copies the
+whole annotation (its words, note and tags) would copy it once per half; annotations.services
+instead marks such a write with `whole_write()` and sends `annotation_written` once both halves
+are in (it writes the tags' links itself, without m2m_changed, having no half to tell).
 """
 
 from collections.abc import Iterator

@@ -14,25 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations import services
 from annotations.anchoring import AnchorError
-from annotations.chapter_page import Changes, get_chapter
+from annotations.chapter_page import Changes
 from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import Annotation, Colour, Tag
+from annotations.write_lookups import get_chapter, get_own_annotation
 from fics.http import wants_fragment
 from groups.models import ReadingGroup
 
 # Ids on the entire-work page carry their chapter ("c12-p3"); the chapter page's carry none.
 PAGE_PREFIX = re.compile(r"(c\d{1,6}-)?")
-
-
-def _get_own_annotation(request: HttpRequest, pk: int, *, deleted: bool = False) -> Annotation:
-    """The reader's own annotation; every other one is a 404, as if it did not exist. With its
-    thread's count, which its list entry shows after a write."""
-    annotations = (
-        Annotation.objects.select_related("chapter__work", "owner")
-        .with_reply_counts(request.user)
-        .filter(owner=request.user)
-    )
-    return get_object_or_404(annotations, pk=pk, deleted_at__isnull=not deleted)
 
 
 def _get_visible_annotation(request: HttpRequest, pk: int) -> Annotation:
@@ -72,13 +62,11 @@ def annotation_create(request: HttpRequest, work_pk: int, position: int) -> Http
         return HttpResponseBadRequest(str(error))
     if not wants_fragment(request):
         return redirect(chapter)
-    # Nothing to read back for its list entry: a new thread has no replies, and the tags are
-    # those just given (the cache Django's prefetch_related fills, as if it had found none).
+    # Nothing to read back for its list entry: a new thread has no replies, and its tags came
+    # back known (services.ChosenTags).
     annotation.reply_count = 0
-    if not data["tags"]:
-        annotation._prefetched_objects_cache = {"tags": Tag.objects.none()}
     changes = _changes(request, annotation).redraw(annotation).insert(annotation)
-    return changes.response(tags_changed=bool(data["tags"]))
+    return changes.response(tags_changed=bool(annotation.new_tags))
 
 
 @require_GET
@@ -91,7 +79,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = _get_own_annotation(request, pk)
+    annotation = get_own_annotation(request.user, pk)
     if request.method == "GET":
         # Loaded into the list on demand: a chapter with hundreds of notes stays light.
         fragment = wants_fragment(request)
@@ -106,7 +94,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnnotationForm(request.POST, reader=request.user)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())
-    services.annotation_update(
+    annotation = services.annotation_update(
         annotation=annotation,
         colour=form.cleaned_data["colour"] or annotation.colour,
         note=form.cleaned_data["note"],
@@ -119,13 +107,13 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not wants_fragment(request):
         return redirect(annotation.chapter)
     changes = _changes(request, annotation).redraw(annotation).replace(annotation)
-    return changes.response(tags_changed=bool(form.cleaned_data["tags"]))
+    return changes.response(tags_changed=bool(annotation.new_tags))
 
 
 @require_POST
 @login_required
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = _get_own_annotation(request, pk)
+    annotation = get_own_annotation(request.user, pk)
     services.annotation_delete(annotation=annotation)
     if not wants_fragment(request):
         messages.info(request, "Annotation deleted.")
@@ -137,7 +125,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = _get_own_annotation(request, pk, deleted=True)
+    annotation = get_own_annotation(request.user, pk, deleted=True)
     services.annotation_restore(annotation=annotation)
     if not wants_fragment(request):
         return redirect(annotation.chapter)
@@ -148,7 +136,7 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def annotation_reattach(request: HttpRequest, pk: int) -> HttpResponse:
     """Put an orphaned annotation (its words left the chapter) on a new selection."""
-    annotation = _get_own_annotation(request, pk)
+    annotation = get_own_annotation(request.user, pk)
     form = SelectionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(form.first_error())

@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotations import thread_services
 from annotations.chapter_layout import chapter_text as layout_text
 from annotations.chapter_source import recent_sources
 from annotations.models import Annotation, Tag
@@ -169,6 +172,47 @@ def test_edit_colour_tags_note_and_sharing(reader_client, own_annotation):
     assert own_annotation.note_html == "<p>Changed.</p>"
     assert own_annotation.shared
     assert list(own_annotation.tags.values_list("name", flat=True)) == ["hope"]
+
+
+def list_entry(html: str, pk: int) -> str:
+    """An annotation's list entry in a page or an answer, but the per-drawing CSRF token."""
+    entry = re.search(
+        rf'<li class="annotation[^"]*" id="annotation-{pk}".*?id="thread-{pk}"[^>]*></div>\s*</li>',
+        html,
+        re.DOTALL,
+    )
+    assert entry, html
+    masked = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", entry.group())
+    return masked.replace(' hx-swap-oob="true"', "")
+
+
+@pytest.mark.parametrize("names", ["Lexa, anger", "anger, brand new"])
+def test_an_edit_answers_with_the_entry_the_page_then_shows(
+    reader_client, reader, other_reader, chapter, names
+):
+    """Its tags in the list's order and its thread's count as its author sees it, whether the
+    edit made a tag or not; the tag pickers are sent again only when it did."""
+    annotate(reader, chapter, start=5, end=9, tag_names=["anger"])
+    note = annotate(reader, chapter, start=30, end=50, tag_names=["Lexa"], shared=True)
+    for text in ("first", "second"):
+        answer = thread_services.reply_create(
+            annotation=note, author=other_reader, text=text, in_reply_to=None
+        )
+    thread_services.reply_delete(reply=answer)
+
+    response = reader_client.post(
+        reverse("annotation_update", args=[note.pk]),
+        {"colour": "green", "tags": names, "audience": "everyone"},
+        headers={"HX-Request": "true"},
+    )
+
+    answered = list_entry(response.content.decode(), note.pk)
+    assert "1 reply" in answered
+    chips = re.findall(r'<li class="chip[^"]*"><a href="[^"]*">([^<]*)</a>', answered)
+    assert chips == sorted(chips, key=str.casefold) and len(chips) == 2
+    page = reader_client.get(chapter.get_absolute_url()).content.decode()
+    assert answered == list_entry(page, note.pk)
+    assert ('id="reader-tags"' in response.content.decode()) == ("brand new" in names)
 
 
 def test_delete_then_undo_restores_tags_and_note(reader_client, own_annotation):

@@ -9,6 +9,7 @@ from django.db import DataError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from annotations.chapter_layout import chapter_text
 from fics import staging
 from fics.importing import Outcome, import_story_file
 from fics.models import Chapter, CharacterMention, Paragraph, Work
@@ -64,6 +65,11 @@ def what_a_reader_sees(client, work_pk: int) -> dict[str, object]:
         "progress": reverse("reading_progress", args=[work_pk, 1]),
     }
     seen: dict[str, object] = {name: client.get(url).status_code for name, url in pages.items()}
+    chapter = Chapter.objects.get(work=work_pk, position=1)
+    start = chapter_text(chapter, chapter.paragraphs.all()).text.index("lighthouse")
+    selection = {"utf16_start": start, "utf16_end": start + 10, "exact": "lighthouse"}
+    seen["annotate"] = client.post(reverse("annotation_create", args=[work_pk, 1]), selection)
+    seen["annotate"] = seen["annotate"].status_code
     seen["library"] = f'href="/works/{work_pk}/"' in client.get(reverse("library")).content.decode()
     found = client.get(reverse("search"), {"q": "lighthouse1"}).content.decode()
     seen["search"] = 'class="search-work"' in found
@@ -82,10 +88,13 @@ def test_part_way_through_its_import_a_work_is_in_no_page_and_no_search(reader_c
     work = import_story_file(STORY, "lighthouse-story.txt").work
 
     hidden = dict.fromkeys(["work", "chapter", "entire work", "story map", "export"], 404)
-    assert seen_part_way == [hidden | {"progress": 404, "library": False, "search": False}]
+    assert seen_part_way == [
+        hidden | {"progress": 404, "annotate": 404, "library": False, "search": False}
+    ]
     shown = dict.fromkeys(["work", "chapter", "entire work", "story map", "export"], 200)
     assert what_a_reader_sees(reader_client, work.pk) == shown | {
         "progress": 302,
+        "annotate": 302,
         "library": True,
         "search": True,
     }
