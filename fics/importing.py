@@ -279,8 +279,9 @@ def _create_work(
     staging.begin(work)
     try:
         numbered = enumerate(prepared, start=1)
+        turns = staging.Turns()
         for chapters in staging.in_steps((each, each[1].word_count) for each in numbered):
-            with staging.step(work):
+            with staging.step(work, turns):
                 _add_chapters(work, chapters, mentions)
         with staging.step(work, last=True):
             _finish(work, characters)

@@ -30,6 +30,11 @@ from fics.models import Chapter, Work
 # search documents of each, about 30 ms of the write lock on a 2-core machine
 # (bench/concurrency_bench.py measures what readers wait).
 STEP_WORDS = 20_000
+# While others wrote this recently, an import steps aside after each of its steps (Turns): a
+# reader highlighting writes again within seconds.
+WRITERS_ABOUT_SECONDS = 2.0
+# With nobody else writing, an import steps aside once per this much time holding the lock.
+LONE_WRITER_WAIT_SECONDS = 0.15
 # How often an import waits to see whether another import of the same file has finished.
 WAIT_SECONDS = 0.25
 
@@ -46,10 +51,51 @@ def begin(work: Work) -> None:
         work.save()
 
 
+class Turns:
+    """When an import on SQLite steps aside between two of its steps, for as long as the step
+    held the write lock, so that readers' writes waiting for it get it.
+
+    A write waiting for SQLite's lock sleeps and tries again, ever less often (1, 2, 5, 10 …
+    100 ms): taken again at once, the lock would be free only between two of the import's
+    statements, and the readers would wait for the whole import. Stepping aside after every step
+    doubles an import's time, even with nobody else writing, so it steps aside after every step
+    only while others are writing (another connection committed in the last
+    WRITERS_ABOUT_SECONDS: SQLite's data_version tells), and otherwise once per
+    LONE_WRITER_WAIT_SECONDS of lock held, so that a lone write does not wait longer.
+    """
+
+    def __init__(self) -> None:
+        self.held = 0.0  # lock seconds since the import last stepped aside
+        self.others_wrote_at = float("-inf")
+        self.version: int | None = None
+
+    def after_step(self, held: float) -> None:
+        now = monotonic()
+        version = self._data_version()
+        # Changed since the last step: others committed in the gap between the two.
+        if self.version is not None and version != self.version:
+            self.others_wrote_at = now
+        self.version = version
+        self.held += held
+        if (
+            now - self.others_wrote_at < WRITERS_ABOUT_SECONDS
+            or self.held >= LONE_WRITER_WAIT_SECONDS
+        ):
+            sleep(held)
+            self.held = 0.0
+
+    @staticmethod
+    def _data_version() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA data_version")
+            return cursor.fetchone()[0]
+
+
 @contextmanager
-def step(work: Work, *, last: bool = False) -> Iterator[None]:
+def step(work: Work, turns: Turns | None = None, *, last: bool = False) -> Iterator[None]:
     """A transaction adding to the staged work, which the `last` one makes visible; ClaimLost
-    if the work is no longer the importer's."""
+    if the work is no longer the importer's. On SQLite, `turns` then says whether to let the
+    readers in."""
     staged_at = None if last else timezone.now()
     began = monotonic()
     with transaction.atomic():
@@ -62,11 +108,8 @@ def step(work: Work, *, last: bool = False) -> Iterator[None]:
         yield
     # Only once it committed: a step that rolled back leaves the claim as it was.
     work.staged_at = staged_at
-    if not last and connection.vendor == "sqlite":
-        # Let the readers in. One waiting for SQLite's lock sleeps and tries again, ever less
-        # often (1, 2, 5, 10 … 100 ms): taken again at once, the lock would be free only
-        # between two of our statements, and they would wait for the whole import.
-        sleep(monotonic() - began)
+    if turns and connection.vendor == "sqlite":
+        turns.after_step(monotonic() - began)
 
 
 def _renew(work: Work, staged_at) -> None:

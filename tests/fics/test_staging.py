@@ -247,3 +247,22 @@ def test_a_slow_import_whose_work_was_taken_over_stops(monkeypatch, on_step):
     with pytest.raises(staging.ClaimLost):
         import_story_file(STORY, "lighthouse-story.txt")
     assert everything_written() == [0, 0, 0, 0, 0]
+
+
+def test_an_import_steps_aside_after_each_step_while_others_write_else_now_and_then(monkeypatch):
+    """On SQLite, readers' writes waiting for the lock get it between two steps of an import:
+    after every step while they are writing, and otherwise often enough for a lone one."""
+    slept = []
+    monkeypatch.setattr(staging, "sleep", slept.append)
+    turns = staging.Turns()
+    # What SQLite's data_version says after each step: nobody else writes, then someone does.
+    versions = iter([7, 7, 7, 7, 7, 7, 8, 8, 8])
+    monkeypatch.setattr(turns, "_data_version", lambda: next(versions))
+    held = staging.LONE_WRITER_WAIT_SECONDS / 2.5
+
+    for _ in range(9):
+        turns.after_step(held)
+
+    # Alone: at every third step, once it held the lock long enough. Others writing (from step 7):
+    # after every step.
+    assert slept == [held] * 2 + [held] * 3
