@@ -64,7 +64,7 @@ VECTOR_INDEX = VECTOR_TRIGGER = "search_document_vector"  # search/migrations/00
 def _insert_texts(cursor) -> None:
     """The paragraphs' documents, as search.index._insert_chapters writes them, each distinct
     text prepared and read into a vector once."""
-    config, config_params = index._config()
+    config = index.CONFIG_SQL
     body, body_params = index._prepared("texts.text")
     paragraphs = (
         f"{index.PARAGRAPHS} p JOIN {index.CHAPTERS} c ON c.id = p.chapter_id "
@@ -77,15 +77,14 @@ def _insert_texts(cursor) -> None:
         "search_vector(texts.config, prepared.body) AS vector "
         f"FROM (SELECT DISTINCT p.text, {config} AS config FROM {paragraphs} WHERE {kept}) texts, "
         f"LATERAL (SELECT {body} AS body) prepared",
-        [*config_params, *body_params],
+        body_params,
     )
     cursor.execute("ANALYZE search_texts")
     cursor.execute(
         f"INSERT INTO {SearchDocument._meta.db_table} ({index.COLUMNS}, vector) "
         "SELECT 'text', w.id, c.id, NULL, 'p' || p.position, NULL, FALSE, "
         f"t.config, t.body, t.vector FROM {paragraphs} "
-        f"JOIN search_texts t ON t.text = p.text AND t.config = {config} WHERE {kept}",
-        config_params,
+        f"JOIN search_texts t ON t.text = p.text AND t.config = {config} WHERE {kept}"
     )
 
 

@@ -48,16 +48,26 @@ def _prepared(sql: str) -> tuple[str, list]:
     return f"search_prepare({sql})", []
 
 
-def _config() -> tuple[str, list]:
-    """SQL for search.query.stemming_config of the work `w`'s language."""
-    cases, params = [], []
-    for code, config in STEMMING_CONFIGS.items():
-        cases.append("WHEN lower(w.language) = %s OR lower(w.language) LIKE %s THEN %s")
-        params += [code, f"{code}-%", config]
-    for config in sorted(set(STEMMING_CONFIGS.values())):
-        cases.append("WHEN lower(w.language) = %s THEN %s")
-        params += [config, config]
-    return f"CASE {' '.join(cases)} ELSE 'simple' END", params
+def _config_sql() -> str:
+    """SQL for search.query.stemming_config of the work `w`'s language. The codes and names are
+    our own words, written in as constants: as parameters, the 50 of them were bound anew on
+    every note a reader saves."""
+    words = {*STEMMING_CONFIGS, *STEMMING_CONFIGS.values()}
+    if not all(word.isascii() and word.isalpha() for word in words):
+        raise ValueError("a stemming configuration's name or code is not a plain word")
+    cases = [
+        f"WHEN lower(w.language) = '{code}' "
+        f"OR substr(lower(w.language), 1, {len(code) + 1}) = '{code}-' THEN '{config}'"
+        for code, config in STEMMING_CONFIGS.items()
+    ]
+    cases += [
+        f"WHEN lower(w.language) = '{config}' THEN '{config}'"
+        for config in sorted(set(STEMMING_CONFIGS.values()))
+    ]
+    return f"CASE {' '.join(cases)} ELSE 'simple' END"
+
+
+CONFIG_SQL = _config_sql()
 
 
 def _tag_names() -> str:
@@ -73,7 +83,6 @@ def _insert(
 ) -> None:
     """Insert the documents of one kind that `select` (aliasing the work `w`) finds, after
     deleting those `replacing` (a WHERE clause over the documents and its parameters) finds."""
-    config_sql, config_params = _config()
     body_sql, body_params = _prepared(body)
     segment, owner, shared, chapter, annotation = {
         "work": ("''", "NULL", "FALSE", "NULL", "NULL"),
@@ -84,7 +93,7 @@ def _insert(
     sql = (
         f"INSERT INTO {DOCUMENTS} ({COLUMNS}) "
         f"SELECT %s, w.id, {chapter}, {annotation}, {segment}, {owner}, {shared}, "
-        f"{config_sql}, {body_sql} {select} WHERE {where}"
+        f"{CONFIG_SQL}, {body_sql} {select} WHERE {where}"
     )
     prefix, prefix_params = "", []
     if replacing and connection.vendor == "postgresql":
@@ -97,7 +106,7 @@ def _insert(
     elif replacing:
         _delete(*replacing)
     with connection.cursor() as cursor:
-        cursor.execute(prefix + sql, [*prefix_params, kind, *config_params, *body_params, *params])
+        cursor.execute(prefix + sql, [*prefix_params, kind, *body_params, *params])
 
 
 def _insert_works(where: str, params: list) -> None:
@@ -155,13 +164,12 @@ def index_work_details(work_id: int) -> None:
     """A work's title, author and other details, and its language throughout its documents."""
     _delete("work_id = %s AND kind = 'work'", [work_id])
     _insert_works("w.id = %s", [work_id])
-    config_sql, config_params = _config()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {DOCUMENTS} SET config = (SELECT {config_sql} FROM {WORKS} w "
+            f"UPDATE {DOCUMENTS} SET config = (SELECT {CONFIG_SQL} FROM {WORKS} w "
             f"WHERE w.id = {DOCUMENTS}.work_id) WHERE work_id = %s AND kind <> 'work' "
-            f"AND config <> (SELECT {config_sql} FROM {WORKS} w WHERE w.id = %s)",
-            [*config_params, work_id, *config_params, work_id],
+            f"AND config <> (SELECT {CONFIG_SQL} FROM {WORKS} w WHERE w.id = %s)",
+            [work_id, work_id],
         )
 
 

@@ -12,6 +12,7 @@ from fics.importing import OnNewerVersion, import_story_file
 from fics.models import Work
 from search import index
 from search.models import SearchDocument
+from search.query import stemming_config
 from search.results import Scope, find
 from tests.annotations.conftest import annotate
 
@@ -257,3 +258,22 @@ def test_the_word_being_typed_finds_its_own_documents_before_words_it_begins(rea
     assert found(reader, "lock") == ["text:p2", "text:p3"]
     monkeypatch.setattr("search.results.CANDIDATES", 3)
     assert found(reader, "lock") == ["text:p1", "text:p2", "text:p3"]
+
+
+def test_the_index_stems_each_language_as_the_search_box_does():
+    """The SQL that picks a work's stemming (search.index.CONFIG_SQL) and the Python that picks
+    the search box's (search.query.stemming_config) agree, or a French work's words would be
+    stemmed one way and looked up another."""
+    languages = ["en", "en-GB", "EN-us", "English", "fr", "French", "nb-NO", "no", "enx", "", "tlh"]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.language, {index.CONFIG_SQL} FROM ("
+            + " UNION ALL ".join(["SELECT %s AS language"] * len(languages))
+            + ") w",
+            languages,
+        )
+        by_sql = dict(cursor.fetchall())
+
+    assert by_sql == {language: stemming_config(language) for language in languages}
+    assert by_sql["en-GB"] == "english" and by_sql["tlh"] == "simple"
