@@ -226,6 +226,9 @@ class ChapterText:
                 continue
             touching = sorted(reaching, key=_nesting_rank)
             rendered[segment.key] = self._segment_html(start, end, touching, first_drawn)
+            if keys is not None and len(rendered) == len(keys):
+                # The segments after the last one asked for change nothing in it.
+                break
         return rendered
 
     def _segment_html(

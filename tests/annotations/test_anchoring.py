@@ -300,6 +300,17 @@ def test_single_highlight():
     )
 
 
+def test_drawing_some_paragraphs_draws_them_as_the_whole_chapter_does():
+    """A highlight's answer redraws only the paragraphs it touched: each must come out as on
+    the page (a mark continued from an earlier paragraph is not the first), and no others."""
+    text = chapter("Clarke ran.", "Lexa waited.", "Octavia slept.", "Raven fixed it.")
+    highlights = [Highlight(1, Span(2, 30)), Highlight(2, Span(14, 16)), Highlight(3, Span(40, 50))]
+    whole = text.highlight(highlights)
+
+    for keys in [{"p2"}, {"p1", "p3"}, {"p3"}, {"p4"}, {"p2", "p4"}]:
+        assert text.highlight(highlights, keys=keys) == {key: whole[key] for key in keys}
+
+
 def test_highlight_without_css_class_has_only_the_base_class():
     text = chapter("Clarke ran.")
 
