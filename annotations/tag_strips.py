@@ -43,7 +43,9 @@ def passages_by_work(reader, tags) -> tuple[dict[tuple[int, int], int], list[tup
         works[work] = title
     counts = Counter()
     for tag, chapter, count in by_chapter:
-        counts[tag, work_of[chapter]] += count
+        # A chapter deleted between the two queries is not in the second.
+        if chapter in work_of:
+            counts[tag, work_of[chapter]] += count
     return dict(counts), list(works.items())
 
 

@@ -221,11 +221,17 @@ def import_story_file(
             )
     except Work.DoesNotExist:
         return ImportResult(name, Outcome.FAILED, message=f"“{earlier}” was deleted meanwhile")
-    except (IntegrityError, staging.ClaimLost):
-        # The same file was imported by someone else a moment ago, or is being imported.
-        if (existing := staging.finished_import(content_hash)) is None:
-            raise
-        return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
+    except (IntegrityError, staging.ClaimLost) as error:
+        # The same file was imported by someone else a moment ago, or is being imported; or this
+        # import stalled so long that its work was thought abandoned and removed.
+        if (existing := staging.finished_import(content_hash)) is not None:
+            return ImportResult(
+                name, Outcome.UNCHANGED, existing, source_format=existing.source_format
+            )
+        if isinstance(error, staging.ClaimLost):
+            message = "it stalled for so long that it was stopped; import it again"
+            return ImportResult(name, Outcome.FAILED, message=message)
+        raise
     except DataError as error:
         # Text the database refuses (a character it cannot store): nothing was written.
         return ImportResult(name, Outcome.FAILED, message=f"the database refused it ({error})")

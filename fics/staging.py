@@ -114,7 +114,12 @@ def step(work: Work, turns: Turns | None = None, *, last: bool = False) -> Itera
 
 def _renew(work: Work, staged_at) -> None:
     claimed = Work.with_staged.filter(pk=work.pk, staged_at=work.staged_at)
-    if not work.staged_at or not claimed.update(staged_at=staged_at):
+    # Made visible (staged_at None): updated as of now, which update() does not set by itself;
+    # the library sorts by it and keys its caches on it.
+    renewal = (
+        {"staged_at": staged_at} if staged_at else {"staged_at": None, "updated": timezone.now()}
+    )
+    if not work.staged_at or not claimed.update(**renewal):
         raise ClaimLost(f"the staged work {work.pk} is no longer this import's")
 
 

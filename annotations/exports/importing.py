@@ -72,7 +72,11 @@ def _work_with_the_words(annotations: Iterable[ImportedAnnotation]) -> Work | No
     votes: Counter[int] = Counter()
     for quote in quotes:
         votes.update(
-            Paragraph.objects.filter(text__contains=quote, chapter__removed=False)
+            Paragraph.objects.filter(
+                text__contains=quote,
+                chapter__removed=False,
+                chapter__work__staged_at__isnull=True,  # not a work still being imported
+            )
             .values_list("chapter__work_id", flat=True)
             .distinct()
         )

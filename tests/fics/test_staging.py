@@ -244,8 +244,12 @@ def test_a_slow_import_whose_work_was_taken_over_stops(monkeypatch, on_step):
 
     on_step.append(taken_over)
 
-    with pytest.raises(staging.ClaimLost):
-        import_story_file(STORY, "lighthouse-story.txt")
+    result = import_story_file(STORY, "lighthouse-story.txt")
+
+    assert (result.outcome, result.message) == (
+        Outcome.FAILED,
+        "it stalled for so long that it was stopped; import it again",
+    )
     assert everything_written() == [0, 0, 0, 0, 0]
 
 
@@ -266,3 +270,30 @@ def test_an_import_steps_aside_after_each_step_while_others_write_else_now_and_t
     # Alone: at every third step, once it held the lock long enough. Others writing (from step 7):
     # after every step.
     assert slept == [held] * 2 + [held] * 3
+
+
+def test_a_new_work_counts_as_updated_when_it_appears_not_when_its_import_began(on_step):
+    """The library's "recently updated" order, and its caches, go by it."""
+    during = []
+    on_step.append(lambda step, chapters: during.append(timezone.now()))
+
+    work = import_story_file(STORY, "lighthouse-story.txt").work
+
+    work.refresh_from_db()
+    assert work.updated > max(during)
+
+
+def test_staff_can_open_a_work_still_being_imported_in_the_admin(admin_client, on_step):
+    """Or one abandoned part-way: staff may need to see or remove it."""
+    seen = []
+
+    def open_in_admin(step: int, chapters) -> None:
+        if step == 2:
+            url = reverse("admin:fics_work_change", args=[chapters[0].work_id])
+            seen.append(admin_client.get(url).status_code)
+
+    on_step.append(open_in_admin)
+
+    import_story_file(STORY, "lighthouse-story.txt")
+
+    assert seen == [200]
