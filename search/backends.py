@@ -155,8 +155,9 @@ class SQLite:
     """One FTS5 table over the documents' bodies, kept by triggers: Porter stems English words
     (and only English ones); bm25 and snippet()."""
 
-    # The FTS5 table keeps prefix indexes (prefix='2 3 4'): a prefix costs no more than a word,
-    # and looking the whole word up first would only make a search look twice.
+    # A prefix costs FTS5 about what a word does (search/migrations/0003: a two-letter prefix
+    # index, longer prefixes read from the terms' own index in order), and looking the whole
+    # word up first would only make a search look twice.
     whole_word_first = False
 
     def _query(self, terms: list[Term]) -> str:
