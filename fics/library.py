@@ -28,8 +28,9 @@ READING = {"begun": "Begun", "unread": "Not begun"}
 # What a row of the list shows (a work's summary, notes and tag lists stay in the database).
 LISTED = ("title", "untitled", "source_name", "author", "fandom", "word_count", "chapter_count")
 LISTED += ("imported_by", "created", "updated")
-# Facets are kept under the library's version, so this only bounds the memory they take.
-FACETS_TIMEOUT = 24 * 60 * 60
+# What is kept under the library's version (the facets, search.outline) changes key when the
+# library does: this only bounds the memory it takes.
+VERSIONED_TIMEOUT = 24 * 60 * 60
 
 
 class LibraryVersion(NamedTuple):

@@ -20,9 +20,9 @@ from fics.forms import UploadForm, WorkForm
 from fics.http import page_of, wants_fragment
 from fics.importing import ImportResult
 from fics.library import (
-    FACETS_TIMEOUT,
     READING,
     SORTS,
+    VERSIONED_TIMEOUT,
     LibraryQuery,
     LibraryVersion,
     library_version,
@@ -102,7 +102,7 @@ def _facets_html(
     if version is None:
         return mark_safe(draw())
     key = query.facets_cache_key(version, total)
-    return mark_safe(cache.get_or_set(key, draw, FACETS_TIMEOUT))
+    return mark_safe(cache.get_or_set(key, draw, VERSIONED_TIMEOUT))
 
 
 @require_GET

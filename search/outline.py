@@ -7,12 +7,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from fics.library import library_version
+from fics.library import VERSIONED_TIMEOUT, library_version
 from fics.models import Work
 from search.query import stemming_config
-
-# Kept under the library's version, so this only bounds the memory they take.
-TIMEOUT = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -24,7 +21,7 @@ class LibraryOutline:
 def library_outline() -> LibraryOutline:
     version = library_version()
     key = f"search-outline:{version.works}:{version.saved.isoformat() if version.saved else ''}"
-    return cache.get_or_set(key, _read_outline, TIMEOUT)
+    return cache.get_or_set(key, _read_outline, VERSIONED_TIMEOUT)
 
 
 def _read_outline() -> LibraryOutline:
