@@ -3,6 +3,7 @@ the works to filter by and where a page of passages starts come from a few hundr
 page reads only its own passages rather than sorting all of the tag's (10,000 of them take a
 join with their chapters and works, then a sort, on every page)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -30,16 +31,23 @@ class WorkChoice:
 
 
 def tagged_chapters(passages: QuerySet) -> list[TaggedChapter]:
-    """The chapters holding any of `passages`, in story order (by their work's title, then in
-    reading order), each with how many: one grouped query without a join to the chapters,
-    then those chapters by their keys."""
+    """The chapters holding any of `passages`, in story order, each with how many: one grouped
+    query without a join to the chapters, then those chapters by their keys."""
     counts = dict(passages.order_by().values_list("chapter_id").annotate(count=Count("pk")))
-    chapters = (
-        Chapter.objects.filter(pk__in=counts)
+    return [
+        TaggedChapter(pk, work, title, counts[pk])
+        for pk, work, title in chapters_in_story_order(counts)
+    ]
+
+
+def chapters_in_story_order(ids: Iterable[int]) -> QuerySet:
+    """(id, work id, work title) of these chapters, by their work's title, then in reading
+    order: the chapters of passages counted without a join to them, read by their keys."""
+    return (
+        Chapter.objects.filter(pk__in=ids)
         .order_by("work__title", "work_id", "position")
         .values_list("pk", "work_id", "work__title")
     )
-    return [TaggedChapter(pk, work, title, counts[pk]) for pk, work, title in chapters]
 
 
 def works_of(chapters: list[TaggedChapter]) -> list[WorkChoice]:

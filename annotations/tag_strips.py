@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from annotations.story_map import MINE, ChapterInfo, Series, Strip, columns_of, strip_svg
-from fics.models import Chapter
+from annotations.tag_passages import chapters_in_story_order
 
 
 def passages_by_work(reader, tags) -> tuple[dict[tuple[int, int], int], list[tuple[int, str]]]:
@@ -32,13 +32,8 @@ def passages_by_work(reader, tags) -> tuple[dict[tuple[int, int], int], list[tup
         .annotate(count=Count("annotation_id"))
         .order_by()
     )
-    chapters = (
-        Chapter.objects.filter(pk__in={chapter for _, chapter, _ in by_chapter})
-        .order_by("work__title", "work_id")
-        .values_list("pk", "work_id", "work__title")
-    )
     work_of, works = {}, {}
-    for chapter, work, title in chapters:
+    for chapter, work, title in chapters_in_story_order({chapter for _, chapter, _ in by_chapter}):
         work_of[chapter] = work
         works[work] = title
     counts = Counter()
