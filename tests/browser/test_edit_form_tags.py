@@ -21,6 +21,9 @@ def open_edit_form(page, number):
     entry.get_by_role("link", name="Edit").click()
     form = entry.locator("form")
     expect(form.get_by_role("group", name="Kind of a new tag")).to_be_visible()
+    # htmx moves focus to the note (autofocus) once the swapped form settles; typing in another
+    # field before then would send the keys to the note.
+    expect(form.get_by_label("Note (Markdown)")).to_be_focused()
     return form
 
 
