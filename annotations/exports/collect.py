@@ -5,7 +5,7 @@ annotations (with their owners), and the annotations' tags; a fifth for the repl
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Prefetch
@@ -105,10 +105,13 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
     by_chapter: dict[int, list[Annotation]] = defaultdict(list)
     for annotation in annotations:
         by_chapter[annotation.chapter_id].append(annotation)
-    threads = _threads(reader, annotations) if scope.include_replies else {}
 
     def address(path: str, urn: str) -> str:
         return f"{base_url.rstrip('/')}{path}" if base_url else urn
+
+    threads = {}
+    if scope.include_replies:
+        threads = _threads(reader, annotations, address, work_urn(work))
 
     return WorkRecord(
         id=work.pk,
@@ -140,7 +143,7 @@ def collect_export(*, work: Work, reader, scope: ExportScope, base_url: str = ""
     )
 
 
-def _threads(reader, annotations) -> dict[int, tuple[ReplyRecord, ...]]:
+def _threads(reader, annotations, address, urn: str) -> dict[int, tuple[ReplyRecord, ...]]:
     """Annotation id → the live replies the reader sees in its thread: one query."""
     replies = (
         Reply.objects.live()
@@ -150,7 +153,7 @@ def _threads(reader, annotations) -> dict[int, tuple[ReplyRecord, ...]]:
     )
     threads: dict[int, list[ReplyRecord]] = defaultdict(list)
     for reply in replies:
-        url = reverse("annotation_thread", args=[reply.annotation_id]) + f"#reply-{reply.pk}"
+        path = reverse("annotation_thread", args=[reply.annotation_id]) + f"#reply-{reply.pk}"
         threads[reply.annotation_id].append(
             ReplyRecord(
                 reply.pk,
@@ -158,7 +161,7 @@ def _threads(reader, annotations) -> dict[int, tuple[ReplyRecord, ...]]:
                 reply.text,
                 reply.text_html,
                 reply.created,
-                url,
+                address(path, f"{urn}:reply:{reply.pk}"),
             )
         )
     return {pk: tuple(thread) for pk, thread in threads.items()}
@@ -175,16 +178,10 @@ def _chapter_record(
 ) -> ChapterRecord:
     blocks = chapter_blocks(chapter, paragraphs)
     text = blocks_text(blocks)
-    placed = [
-        _annotation_record(a, reader, address, urn, threads)
-        for a in annotations
-        if a.is_in_place(text)
-    ]
-    orphans = [
-        _annotation_record(a, reader, address, urn, threads)
-        for a in annotations
-        if not a.is_in_place(text)
-    ]
+    placed, orphans = [], []
+    for annotation in annotations:
+        record = _annotation_record(annotation, reader, address, urn, threads)
+        (placed if annotation.is_in_place(text) else orphans).append(record)
     return ChapterRecord(
         position=chapter.position,
         title=chapter.title,
@@ -215,13 +212,11 @@ def _annotation_record(
         creator=annotation.owner.get_username(),
         own=annotation.owner_id == reader.pk,
         shared=annotation.shared,
+        spoiler=annotation.spoiler,
         created=annotation.created,
         modified=annotation.modified,
         url=address(
             reverse("annotation", args=[annotation.pk]), f"{urn}:annotation:{annotation.pk}"
         ),
-        replies=tuple(
-            replace(reply, url=address(reply.url, f"{urn}:reply:{reply.id}"))
-            for reply in threads.get(annotation.pk, ())
-        ),
+        replies=threads.get(annotation.pk, ()),
     )

@@ -165,4 +165,5 @@ def _create(user, work, chapter, text: ChapterText, span: Span, imported: Import
         colour=imported.colour,
         note=imported.note,
         tags=tags,
+        spoiler=imported.spoiler,
     )

@@ -47,6 +47,9 @@ class AnnotationRecord:
     creator: str
     own: bool
     shared: bool
+    # Marked by its author as giving the story away: said in the JSON, so that another tool (or a
+    # later import) can keep it hidden as Marginalia does.
+    spoiler: bool
     created: datetime
     modified: datetime
     url: str = ""

@@ -14,9 +14,9 @@ hash}:chapter:{N}`, which names the same story wherever it was imported.
 Tags are `tagging` bodies, the note a `commenting` body in `text/markdown` as the reader wrote it.
 Replies follow their annotation as annotations with the motivation `replying` whose `target` is
 the annotation's id (as Hypothesis exports them); importing leaves them out.
-What the model has no term for is in the `marginalia:` namespace: the highlight colour, a tag's
-kind and colour, and the work and chapter identity that importing needs to re-attach
-annotations.
+What the model has no term for is in the `marginalia:` namespace: the highlight colour, whether
+it is shared or a spoiler, a tag's kind and colour, and the work and chapter identity that
+importing needs to re-attach annotations.
 """
 
 import json
@@ -109,6 +109,7 @@ def _annotation(annotation: AnnotationRecord, chapter: ChapterRecord) -> dict:
         "modified": _date(annotation.modified),
         "marginalia:colour": annotation.colour,
         "marginalia:shared": annotation.shared,
+        "marginalia:spoiler": annotation.spoiler,
         "target": {
             "source": chapter.url,
             "selector": [
@@ -182,6 +183,7 @@ class ImportedAnnotation:
     colour: str
     note: str
     tags: tuple[ImportedTag, ...]
+    spoiler: bool = False
 
     def describe(self) -> str:
         words = " ".join(self.exact.split())
@@ -265,6 +267,7 @@ def _read_annotation(number: int, item: dict) -> ImportedAnnotation:
         colour=_text(item.get("marginalia:colour")),
         note="\n\n".join(notes),
         tags=tags,
+        spoiler=item.get("marginalia:spoiler") is True,
     )
 
 

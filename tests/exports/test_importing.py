@@ -35,13 +35,15 @@ def snapshot(user) -> set[tuple]:
             a.note,
             a.note_html,
             a.segment,
+            a.spoiler,
             frozenset((t.name, t.kind) for t in a.tags.all()),
         )
         for a in Annotation.objects.filter(owner=user).prefetch_related("tags")
     }
 
 
-def test_round_trip_brings_back_spans_colours_tags_and_notes(story, reader):
+def test_round_trip_brings_back_spans_colours_tags_notes_and_spoiler_marks(story, reader):
+    Annotation.objects.filter(pk=story.mine[0].pk).update(spoiler=True)
     before = snapshot(reader)
     data = exported(story.work, reader)
     Annotation.objects.filter(owner=reader).delete()

@@ -135,6 +135,7 @@ def record(text: str, spans: list[tuple[int, int]], note: str = "") -> WorkRecor
             creator="alice",
             own=True,
             shared=False,
+            spoiler=False,
             created=moment,
             modified=moment,
         )

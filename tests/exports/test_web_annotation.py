@@ -5,6 +5,7 @@ import pytest
 
 from annotations.exports.collect import ExportScope, collect_export
 from annotations.exports.web_annotation import export_web_annotation
+from annotations.models import Annotation
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,8 @@ def assert_web_annotation_collection(document: dict) -> list[dict]:
 
 
 def test_json_is_a_web_annotation_collection_of_the_readers_annotations(story, reader):
+    spoiler = story.mine[1]
+    Annotation.objects.filter(pk=spoiler.pk).update(spoiler=True)
     record = collect_export(work=story.work, reader=reader, scope=ExportScope())
     items = assert_web_annotation_collection(json.loads(export_web_annotation(record)))
 
@@ -68,6 +71,7 @@ def test_json_is_a_web_annotation_collection_of_the_readers_annotations(story, r
         assert (position["start"], position["end"]) == (annotation.start, annotation.end)
         assert (quote["prefix"], quote["suffix"]) == (annotation.prefix, annotation.suffix)
         assert item["marginalia:colour"] == annotation.colour
+        assert item["marginalia:spoiler"] is (annotation.pk == spoiler.pk)
         bodies = item.get("body", [])
         tags = {(b["value"], b["marginalia:tagKind"]) for b in bodies if b["purpose"] == "tagging"}
         assert tags == {(t.name, t.kind) for t in annotation.tags.all()}
