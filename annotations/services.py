@@ -13,7 +13,7 @@ from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
 from annotations.signals import annotation_written, whole_write
-from fics.models import Chapter
+from fics.models import Chapter, hold_chapter
 from groups.models import ReadingGroup
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
@@ -64,11 +64,11 @@ def annotation_create(
         # Read again under a lock: a deletion or an update of the work that came first is seen
         # (the chapter is gone, or its text changed), one that comes later waits for this
         # annotation and then sees it (fics.models.WorkQuerySet.lock).
-        versions = Chapter.objects.filter(pk=chapter.pk).hold_versions()
-        if chapter.pk not in versions:
+        version = hold_chapter(chapter.pk)
+        if version is None:
             raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
         locked = chapter
-        if versions[chapter.pk] != chapter.work.content_hash:
+        if version != chapter.work.content_hash:
             # An update committed while this one waited: the chapter and work as it left them.
             locked = Chapter.objects.select_related("work").get(pk=chapter.pk)
         if span is None or locked is not chapter:
