@@ -421,7 +421,9 @@ def build(library: Library) -> dict:
             rate = f"{count / seconds:,.0f} rows/s"
             print(f"  {model._meta.db_table:28} {count:>10,} rows {seconds:6.1f} s {rate:>14}")
         # Ids were chosen here: the sequences must continue after them for the app's own inserts.
-        models = [model for model, _, _ in tables if not model._meta.auto_created]
+        # The links' table too: its sequence left at 1, an edit's new links collided with the
+        # copied ones and were dropped by ON CONFLICT DO NOTHING, so the timed edits linked no tag.
+        models = [model for model, _, _ in tables]
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         check_foreign_keys(cursor, [model for model, _, _ in tables])
