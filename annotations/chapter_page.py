@@ -32,6 +32,7 @@ from annotations.reading import (
     after_write,
     annotated_chapter,
 )
+from annotations.write_lookups import reader_tags
 from fics.models import Chapter
 from groups.models import ReadingGroup
 
@@ -279,7 +280,7 @@ class Changes:
 
     def _reader_tags(self) -> dict:
         """What the tag pickers and the filter are drawn from, after a write created tags."""
-        tags = list(Tag.objects.filter(owner=self.state.reader))
+        tags = reader_tags(self.state.reader)
         return {
             "tags_changed": True,
             "reading": {"reader_tags": tags, "state": self.state},

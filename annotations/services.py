@@ -14,6 +14,7 @@ from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
 from annotations.signals import annotation_written, whole_write
+from annotations.write_lookups import reader_tags
 from fics.models import Chapter, hold_chapter
 from groups.models import ReadingGroup
 
@@ -329,7 +330,7 @@ def _tags_chosen(
     wanted.pop("", None)
     if not wanted:
         return ChosenTags(tags=[], listed=[], created=[])
-    listed = list(Tag.objects.filter(owner=user))
+    listed = reader_tags(user)
     # Compared in Python: SQLite folds only ASCII case, and "Élise" must find "élise".
     existing = {tag.name.casefold(): tag for tag in listed}
     tags, created = [], []
