@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from statistics import median, quantiles
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
@@ -577,7 +578,14 @@ def annotate(client, chapter, paragraphs: int, requests: int) -> list[Figure]:
     before = Annotation.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     def post(url, body=None):
-        response = client.post(url, body or {}, headers={"HX-Request": "true"})
+        # Form-encoded, as htmx sends them (and serving_bench's requests), not the test
+        # client's default multipart.
+        response = client.post(
+            url,
+            urlencode(body or {}),
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true"},
+        )
         assert response.status_code == 200, response.content[:300]
 
     create = reverse("annotation_create", args=[chapter.work_id, chapter.position])
