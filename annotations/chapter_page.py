@@ -32,6 +32,7 @@ from annotations.reading import (
     after_write,
     annotated_chapter,
 )
+from annotations.write_lookups import reader_tags
 from fics.models import Chapter
 from groups.models import ReadingGroup
 
@@ -120,12 +121,17 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
 
 
 def entry_html(request: HttpRequest, annotation: Annotation, oob: bool = False) -> str:
-    # Once, not once for each time the entry names them (a no-op for a page's list, prefetched).
+    _ready_to_list(request, annotation)
+    context = {"annotation": annotation, "user": request.user, "oob": oob}
+    return render_to_string(f"{TEMPLATE}#annotation-entry", context, request)
+
+
+def _ready_to_list(request: HttpRequest, annotation: Annotation) -> None:
+    """What its list entry shows beyond its row: its tags, read once rather than once for each
+    time the entry names them (a no-op for a page's list, prefetched), and its thread's count."""
     prefetch_related_objects([annotation], "tags")
     if not hasattr(annotation, "reply_count"):
         annotation.reply_count = Reply.objects.count_seen(annotation, request.user)
-    context = {"annotation": annotation, "user": request.user, "oob": oob}
-    return render_to_string(f"{TEMPLATE}#annotation-entry", context, request)
 
 
 def chapter_text_html(
@@ -178,7 +184,8 @@ def tag_suggestions(work, reader_tags: list[Tag]) -> list[dict]:
 
 
 class Changes:
-    """What a write changed on the page, answered as htmx out-of-band swaps.
+    """What a write changed on the page, answered as htmx out-of-band swaps: the redrawn
+    paragraphs, then the panel's swaps, drawn in one go (templates/chapter.html#write-answer).
 
     `prefix` is the page's id prefix: "" on a chapter page, "c{position}-" on the entire work,
     which has no annotation panel and so gets only the redrawn text.
@@ -190,8 +197,12 @@ class Changes:
         self.prefix = prefix
         self.state = ReadingState.of(request, chapter.work_id)
         self.spans: list[Span] = []
-        self.fragments: list[str] = []
         self.panel = not prefix
+        # The list entries to draw: (annotation, where it goes in the list), where "" replaces
+        # the entry already there.
+        self.entries: list[tuple[Annotation, str]] = []
+        self.removed: list[str] = []  # ids of elements to take out
+        self.orphan_list: list[Annotation] | None = None  # when that list is drawn again
 
     def redraw(self, *annotations: Annotation) -> "Changes":
         self.spans += [Span(a.start, a.end) for a in annotations]
@@ -208,44 +219,47 @@ class Changes:
                 if following
                 else "beforeend:#annotation-list"
             )
-            entry = entry_html(self.request, annotation)
-            self.fragments.append(f'<div hx-swap-oob="{where}">{entry}</div>')
+            self.entries.append((annotation, where))
         return self
 
     def replace(self, annotation: Annotation) -> "Changes":
         if self.panel:
-            self.fragments.append(entry_html(self.request, annotation, oob=True))
+            self.entries.append((annotation, ""))
         return self
 
     def orphans(self) -> "Changes":
         """The list of annotations whose words left the chapter, drawn again."""
         if self.panel:
             shown = self.state.shown(self.chapter).with_spoiler_hidden(self.state.reader)
-            orphans = [a for a in shown if not a.is_in_place(self.source.text)]
-            context = {"oob": True, "orphans": orphans, "user": self.request.user}
-            self.fragments.append(render_to_string(f"{TEMPLATE}#orphans", context, self.request))
+            self.orphan_list = [a for a in shown if not a.is_in_place(self.source.text)]
         return self
 
     def remove(self, element_id: str) -> "Changes":
         if self.panel:
-            self.fragments.append(f'<div id="{element_id}" hx-swap-oob="delete"></div>')
+            self.removed.append(element_id)
         return self
 
     def response(self, *, undo: Annotation | None = None, tags_changed: bool = False):
-        html = [self._redrawn()]
+        html = self._redrawn()
         if self.panel:
+            for annotation, _ in self.entries:
+                _ready_to_list(self.request, annotation)
             context = {
                 "oob": True,
-                "undo": undo,
-                "count": len(self._after.listed),
+                "user": self.request.user,
                 "work": self.chapter.work,
                 "chapter": self.chapter,
+                "count": len(self._after.listed),
+                "undo": undo,
+                "entries": self.entries,
+                "orphans_changed": self.orphan_list is not None,
+                "orphans": self.orphan_list,
+                "removed": self.removed,
             }
-            html.append(render_to_string(f"{TEMPLATE}#annotation-count", context, self.request))
-            html.append(render_to_string(f"{TEMPLATE}#undo", context, self.request))
             if tags_changed:
-                html.append(self._reader_tags())
-        return HttpResponse("".join(html + self.fragments))
+                context |= self._reader_tags()
+            html += render_to_string(f"{TEMPLATE}#write-answer", context, self.request)
+        return HttpResponse(html)
 
     def _redrawn(self) -> str:
         source = self.source
@@ -264,16 +278,13 @@ class Changes:
     def source(self):
         return chapter_source(self.chapter)
 
-    def _reader_tags(self) -> str:
-        tags = list(Tag.objects.filter(owner=self.state.reader))
-        context = {
-            "oob": True,
+    def _reader_tags(self) -> dict:
+        """What the tag pickers and the filter are drawn from, after a write created tags."""
+        tags = reader_tags(self.state.reader)
+        return {
+            "tags_changed": True,
             "reading": {"reader_tags": tags, "state": self.state},
             "tag_suggestions": tag_suggestions(self.chapter.work, tags),
-            "chapter": self.chapter,
             "colours": Colour.choices,
             "tag_kinds": Tag.Kind.choices,
         }
-        return render_to_string(f"{TEMPLATE}#reader-tags", context, self.request) + (
-            render_to_string(f"{TEMPLATE}#highlight-filter", context, self.request)
-        )

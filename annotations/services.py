@@ -4,21 +4,23 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from annotations import row_writes
 from annotations.anchoring import AnchorError, ChapterText, Quote, Span
 from annotations.chapter_source import chapter_source
 from annotations.models import Annotation, Colour, Tag
 from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
 from annotations.signals import annotation_written, whole_write
-from fics.models import Chapter
+from annotations.write_lookups import reader_tags
+from fics.models import Chapter, hold_chapter
 from groups.models import ReadingGroup
 
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
-# The links between annotations and tags.
-TAGGED = Annotation.tags.through
+# The table of the links between annotations and tags.
+TAGGED = Annotation.tags.through._meta.db_table
 
 
 def segment_at(text: ChapterText, offset: int) -> str:
@@ -64,11 +66,11 @@ def annotation_create(
         # Read again under a lock: a deletion or an update of the work that came first is seen
         # (the chapter is gone, or its text changed), one that comes later waits for this
         # annotation and then sees it (fics.models.WorkQuerySet.lock).
-        versions = Chapter.objects.filter(pk=chapter.pk).hold_versions()
-        if chapter.pk not in versions:
+        version = hold_chapter(chapter.pk)
+        if version is None:
             raise AnchorError("This chapter was deleted a moment ago; nothing was saved.")
         locked = chapter
-        if versions[chapter.pk] != chapter.work.content_hash:
+        if version != chapter.work.content_hash:
             # An update committed while this one waited: the chapter and work as it left them.
             locked = Chapter.objects.select_related("work").get(pk=chapter.pk)
         if span is None or locked is not chapter:
@@ -110,7 +112,7 @@ def annotation_place(
 ) -> Annotation:
     """Save an annotation on a span already anchored in the chapter's current text."""
     quote = text.quote(span)
-    annotation = Annotation.objects.create(
+    annotation = Annotation(
         owner=user,
         chapter=chapter,
         start=span.start,
@@ -126,12 +128,45 @@ def annotation_place(
         group=group,
         spoiler=spoiler,
     )
+    row_writes.insert(annotation)
     if tags:
-        # A new annotation has no links to compare with. Written directly, as in
-        # annotation_update: annotation_written tells of the whole write.
-        TAGGED.objects.bulk_create(TAGGED(annotation=annotation, tag=tag) for tag in tags)
+        # A new annotation has no links to compare with.
+        _link_tags(annotation.pk, tags)
     annotation_written.send(sender=Annotation, annotation=annotation)
     return annotation
+
+
+def _link_tags(annotation_id: int, tags: Sequence[Tag], *, replacing: bool = False) -> None:
+    """Link the annotation to these tags; when `replacing`, unlink it from any other first.
+
+    Written out rather than through tags.set(), which reads the links first to tell receivers
+    of m2m_changed the difference (annotation_written tells of the whole write), and rather
+    than built by the ORM, which cost more than sending them on each highlight saved. On
+    PostgreSQL one statement: both parts see the same snapshot, and the rows deleted are
+    never those inserted.
+    """
+    ids = [tag.pk for tag in tags]
+    statements = []
+    if replacing:
+        kept = f" AND tag_id NOT IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+        statements.append(
+            (f"DELETE FROM {TAGGED} WHERE annotation_id = %s{kept}", [annotation_id, *ids])
+        )
+    if ids:
+        rows = ", ".join(["(%s, %s)"] * len(ids))
+        statements.append(
+            (
+                f"INSERT INTO {TAGGED} (annotation_id, tag_id) VALUES {rows} "
+                "ON CONFLICT DO NOTHING",  # the links it had already
+                [value for tag_id in ids for value in (annotation_id, tag_id)],
+            )
+        )
+    if len(statements) == 2 and connection.vendor == "postgresql":
+        (delete, delete_params), (insert, insert_params) = statements
+        statements = [(f"WITH unlinked AS ({delete}) {insert}", delete_params + insert_params)]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 def annotations_reanchor(
@@ -186,8 +221,8 @@ def annotation_update(
         annotation.shared = shared and group is None
         annotation.group = group
         annotation.spoiler = spoiler
-        annotation.save(
-            update_fields=["colour", "note", "note_html", "shared", "group", "spoiler", "modified"]
+        row_writes.update(
+            annotation, ("colour", "note", "note_html", "shared", "group", "spoiler", "modified")
         )
         # The reader's kind is for new tags that are not one of the work's characters.
         chosen = _tags_chosen(
@@ -197,15 +232,7 @@ def annotation_update(
             known_characters=annotation.chapter.work.picker_characters,
             characters_keep_their_kind=True,
         )
-        # The links written directly rather than by tags.set(), which reads them first to tell
-        # receivers of m2m_changed the difference: annotation_written tells of the whole write.
-        links = TAGGED.objects.filter(annotation=annotation)
-        links.exclude(tag__in=chosen.tags).delete()
-        if chosen.tags:
-            TAGGED.objects.bulk_create(
-                (TAGGED(annotation=annotation, tag=tag) for tag in chosen.tags),
-                ignore_conflicts=True,  # those it had already
-            )
+        _link_tags(annotation.pk, chosen.tags, replacing=True)
         annotation_written.send(sender=Annotation, annotation=annotation)
     return chosen.known_by(annotation)
 
@@ -228,7 +255,7 @@ def annotation_delete(*, annotation: Annotation) -> None:
     with transaction.atomic():
         annotation.deleted_at = timezone.now()
         # `modified` too: pages are cached under the newest change they show.
-        annotation.save(update_fields=["deleted_at", "modified"])
+        row_writes.update(annotation, ("deleted_at", "modified"))
         annotation_written.send(sender=Annotation, annotation=annotation)
 
 
@@ -236,7 +263,7 @@ def annotation_delete(*, annotation: Annotation) -> None:
 def annotation_restore(*, annotation: Annotation) -> None:
     with transaction.atomic():
         annotation.deleted_at = None
-        annotation.save(update_fields=["deleted_at", "modified"])
+        row_writes.update(annotation, ("deleted_at", "modified"))
         annotation_written.send(sender=Annotation, annotation=annotation)
 
 
@@ -303,7 +330,7 @@ def _tags_chosen(
     wanted.pop("", None)
     if not wanted:
         return ChosenTags(tags=[], listed=[], created=[])
-    listed = list(Tag.objects.filter(owner=user))
+    listed = reader_tags(user)
     # Compared in Python: SQLite folds only ASCII case, and "Élise" must find "élise".
     existing = {tag.name.casefold(): tag for tag in listed}
     tags, created = [], []

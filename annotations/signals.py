@@ -4,7 +4,8 @@ Django's own signals describe an annotation's write in halves: post_save when it
 m2m_changed when its tags are set afterwards through the relation. A receiver that copies the
 whole annotation (its words, note and tags) would copy it once per half; annotations.services
 instead marks such a write with `whole_write()` and sends `annotation_written` once both halves
-are in (it writes the tags' links itself, without m2m_changed, having no half to tell).
+are in (it writes the tags' links itself, without m2m_changed, having no half to tell, and the
+row through annotations.row_writes, without post_save, which receivers would skip there anyway).
 """
 
 from collections.abc import Iterator

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations import services
 from annotations.anchoring import AnchorError
+from annotations.annotation_input import InvalidInput, read_annotation, read_selection
 from annotations.chapter_page import Changes
-from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import Annotation, Colour, Tag
 from annotations.write_lookups import get_chapter, get_own_annotation
 from fics.http import wants_fragment
@@ -39,26 +39,24 @@ def _changes(request: HttpRequest, annotation: Annotation) -> Changes:
 @login_required
 def annotation_create(request: HttpRequest, work_pk: int, position: int) -> HttpResponse:
     chapter = get_chapter(work_pk, position)
-    form = SelectionForm(request.POST, reader=request.user)
-    if not form.is_valid():
-        return HttpResponseBadRequest(form.first_error())
-    data = form.cleaned_data
     try:
+        selection = read_selection(request.POST)
+        fields = read_annotation(request.POST, request.user)
         annotation = services.annotation_create(
             user=request.user,
             chapter=chapter,
-            utf16_start=data["utf16_start"],
-            utf16_end=data["utf16_end"],
-            exact=data["exact"],
-            colour=data["colour"] or Colour.YELLOW,
-            note=data["note"],
-            tag_names=data["tags"],
-            tag_kind=data["tag_kind"] or None,
-            shared=data["shared"],
-            group=data["group"],
-            spoiler=data["spoiler"],
+            utf16_start=selection.utf16_start,
+            utf16_end=selection.utf16_end,
+            exact=selection.exact,
+            colour=fields.colour or Colour.YELLOW,
+            note=fields.note,
+            tag_names=fields.tags,
+            tag_kind=fields.tag_kind or None,
+            shared=fields.shared,
+            group=fields.group,
+            spoiler=fields.spoiler,
         )
-    except AnchorError as error:
+    except (InvalidInput, AnchorError) as error:
         return HttpResponseBadRequest(str(error))
     if not wants_fragment(request):
         return redirect(chapter)
@@ -91,18 +89,19 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
             "reader_groups": ReadingGroup.objects.filter(memberships__user=request.user),
         }
         return render(request, template, context)
-    form = AnnotationForm(request.POST, reader=request.user)
-    if not form.is_valid():
-        return HttpResponseBadRequest(form.first_error())
+    try:
+        fields = read_annotation(request.POST, request.user)
+    except InvalidInput as error:
+        return HttpResponseBadRequest(str(error))
     annotation = services.annotation_update(
         annotation=annotation,
-        colour=form.cleaned_data["colour"] or annotation.colour,
-        note=form.cleaned_data["note"],
-        shared=form.cleaned_data["shared"],
-        group=form.cleaned_data["group"],
-        spoiler=form.cleaned_data["spoiler"],
-        tag_names=form.cleaned_data["tags"],
-        tag_kind=form.cleaned_data["tag_kind"] or None,
+        colour=fields.colour or annotation.colour,
+        note=fields.note,
+        shared=fields.shared,
+        group=fields.group,
+        spoiler=fields.spoiler,
+        tag_names=fields.tags,
+        tag_kind=fields.tag_kind or None,
     )
     if not wants_fragment(request):
         return redirect(annotation.chapter)
@@ -137,18 +136,15 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def annotation_reattach(request: HttpRequest, pk: int) -> HttpResponse:
     """Put an orphaned annotation (its words left the chapter) on a new selection."""
     annotation = get_own_annotation(request.user, pk)
-    form = SelectionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest(form.first_error())
-    data = form.cleaned_data
     try:
+        selection = read_selection(request.POST)
         services.annotation_reattach(
             annotation=annotation,
-            utf16_start=data["utf16_start"],
-            utf16_end=data["utf16_end"],
-            exact=data["exact"],
+            utf16_start=selection.utf16_start,
+            utf16_end=selection.utf16_end,
+            exact=selection.exact,
         )
-    except AnchorError as error:
+    except (InvalidInput, AnchorError) as error:
         return HttpResponseBadRequest(str(error))
     if not wants_fragment(request):
         return redirect(annotation.chapter)

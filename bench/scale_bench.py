@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from statistics import median, quantiles
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
@@ -421,7 +422,9 @@ def build(library: Library) -> dict:
             rate = f"{count / seconds:,.0f} rows/s"
             print(f"  {model._meta.db_table:28} {count:>10,} rows {seconds:6.1f} s {rate:>14}")
         # Ids were chosen here: the sequences must continue after them for the app's own inserts.
-        models = [model for model, _, _ in tables if not model._meta.auto_created]
+        # The links' table too: its sequence left at 1, an edit's new links collided with the
+        # copied ones and were dropped by ON CONFLICT DO NOTHING, so the timed edits linked no tag.
+        models = [model for model, _, _ in tables]
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         check_foreign_keys(cursor, [model for model, _, _ in tables])
@@ -575,7 +578,14 @@ def annotate(client, chapter, paragraphs: int, requests: int) -> list[Figure]:
     before = Annotation.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     def post(url, body=None):
-        response = client.post(url, body or {}, headers={"HX-Request": "true"})
+        # Form-encoded, as htmx sends them (and serving_bench's requests), not the test
+        # client's default multipart.
+        response = client.post(
+            url,
+            urlencode(body or {}),
+            content_type="application/x-www-form-urlencoded",
+            headers={"HX-Request": "true"},
+        )
         assert response.status_code == 200, response.content[:300]
 
     create = reverse("annotation_create", args=[chapter.work_id, chapter.position])

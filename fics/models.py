@@ -187,25 +187,26 @@ class ChapterQuerySet(models.QuerySet):
             chapter.work = by_id[chapter.work_id]
         return chapters
 
-    def hold_versions(self) -> dict[int, str]:
-        """As `hold`, for a caller that has read the chapters already: each one still there, by
-        id → its work's content hash as the lock found it (not the one read before if an update
-        committed meanwhile). One statement, and no objects made: saving a highlight holds its
-        chapter so, and loading the work's row again cost more than the rest of the save.
-        """
-        ids, params = self.order_by().values("pk").query.sql_with_params()
-        sql = (
-            'SELECT c.id, w.content_hash FROM "fics_work" AS w '
-            'JOIN "fics_chapter" AS c ON c.work_id = w.id '
-            f"WHERE c.id IN ({ids}) ORDER BY w.id, c.id"
-        )
-        if connection.vendor == "postgresql":
-            # Each row's work first, then its chapter: the tables' rows are locked in the order
-            # FROM names them, as in `hold`.
-            sql += " FOR KEY SHARE"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+
+def hold_chapter(chapter_id: int) -> str | None:
+    """As ChapterQuerySet.hold, for a caller that has read the chapter already: its work's
+    content hash as the lock found it (not the one read before if an update committed
+    meanwhile), or None if the chapter is gone. Saving a highlight holds its chapter so: one
+    statement written out, as loading the work's row again, or building the statement with the
+    ORM, cost more than running it.
+    """
+    sql = (
+        'SELECT w.content_hash FROM "fics_work" AS w '
+        'JOIN "fics_chapter" AS c ON c.work_id = w.id WHERE c.id = %s'
+    )
+    if connection.vendor == "postgresql":
+        # The work's row first, then its chapter's: the tables' rows are locked in the order
+        # FROM names them, as in `hold`.
+        sql += " FOR KEY SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chapter_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 class Chapter(models.Model):
