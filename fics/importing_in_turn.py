@@ -1,10 +1,11 @@
 """Importing a run of files (`manage.py import_fics` on a folder), each read while the one
 before it is written.
 
-Reading a file (fics.parser: pure Python) and writing it (the rows and their full-text index:
-mostly the database's own work, outside the interpreter) can use two cores at once. A child
-process reads the next file while this one writes the current one, so a folder imports in
-about the time of its writes rather than of its reads and writes together.
+Reading a file (fics.preparing: parsing it, and working out its rows, word counts and
+characters; pure Python) and writing it (the rows and their full-text index: mostly the
+database's own work, outside the interpreter) can use two cores at once. A child process reads
+the next file while this one writes the current one, so a folder imports in about the time of
+its writes rather than of its reads and writes together.
 
 The child is forked once, before the caller starts any thread (a progress bar's), with the
 parser loaded; it never uses the database connections it inherits. Should it die, the files
@@ -25,11 +26,12 @@ from fics.importing import (
     import_story_file,
     size_limit_error,
 )
-from fics.parser import ParsedWork, ParseError, parse_story
+from fics.parser import ParseError
+from fics.preparing import PreparedWork, read_story
 
 
 class StoryReader:
-    """A child process that parses the files sent to it, one at a time, in order."""
+    """A child process that reads the files sent to it, one at a time, in order."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
@@ -50,9 +52,9 @@ class StoryReader:
                 self._alive = False
         return self._alive
 
-    def receive(self) -> ParsedWork | None:
+    def receive(self) -> PreparedWork | None:
         """What the child made of the file sent last: None when it died before it could say.
-        A file that is not a story raises ParseError, as parse_story does."""
+        A file that is not a story raises ParseError, as read_story does."""
         try:
             answer = self._requests.recv()
         except (EOFError, OSError):
@@ -88,7 +90,7 @@ def _read_requests(requests: Connection, parent_end: Connection) -> None:
         except EOFError:
             return
         try:
-            answer = parse_story(data, name)
+            answer = read_story(data, name)
         except ParseError as error:
             answer = error
         try:
@@ -126,7 +128,7 @@ class _Pending:
     # Known before the import: the file could not be read, or is no story.
     failure: ImportResult | None = None
     sent: bool = False
-    parsed: ParsedWork | None = None
+    prepared: PreparedWork | None = None
 
     @classmethod
     def of(cls, file: Path) -> "_Pending":
@@ -145,12 +147,12 @@ class _Pending:
     def collect(self, reader: StoryReader) -> None:
         if self.sent:
             try:
-                self.parsed = reader.receive()
+                self.prepared = reader.receive()
             except ParseError as error:
                 self.failure = ImportResult(self.file.name, Outcome.FAILED, message=str(error))
 
     def finish(self, on_newer_version: OnNewerVersion) -> ImportResult:
-        # Nothing parsed when the reader died: import_story_file reads the file itself.
+        # Nothing read when the reader died: import_story_file reads the file itself.
         return self.failure or import_story_file(
-            self.data, self.file.name, on_newer_version=on_newer_version, parsed=self.parsed
+            self.data, self.file.name, on_newer_version=on_newer_version, prepared=self.prepared
         )
