@@ -29,7 +29,7 @@ from django.utils import timezone
 from fics import staging
 from fics.chapter_pairing import chapters_for_update
 from fics.facets import work_facets_sync
-from fics.mentions import WorkMentions, store_mentions
+from fics.mentions import WorkMentions, add_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParsedWork, ParseError
 from fics.preparing import Characters, PreparedChapter, PreparedWork, read_story
@@ -305,7 +305,10 @@ def _add_chapters(
         (chapter, prepared_chapter.paragraphs)
         for chapter, (_, prepared_chapter) in zip(chapters, numbered, strict=True)
     )
-    store_mentions(work, {position: mentions[position] for position, _ in numbered})
+    add_mentions(
+        (chapter.pk, mentions[position])
+        for chapter, (position, _) in zip(chapters, numbered, strict=True)
+    )
     chapters_imported.send(sender=Work, work=work, chapters=chapters)
 
 

@@ -46,6 +46,16 @@ def store_mentions(work, mentions: WorkMentions) -> None:
     )
 
 
+def add_mentions(chapters: Iterable[tuple[int, list[SceneMentions]]]) -> None:
+    """The rows of chapters just created (their ids, each with its mentions): nothing to
+    replace, nothing to look up."""
+    _insert(
+        (chapter_id, found)
+        for chapter_id, chapter_mentions in chapters
+        for found in chapter_mentions
+    )
+
+
 def _insert(rows: Iterable[tuple[int, SceneMentions]], table: str = "") -> None:
     """One statement per batch, as fics.importing inserts paragraphs: building a model instance
     per row cost more than counting the whole novel."""

@@ -7,6 +7,9 @@ only writes. On SQLite its transactions hold the one write lock every reader's a
 for; and with `import_fics`, the child prepares the next file while the parent writes this one.
 """
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from fics.mentions import WorkMentions, count_work_mentions
@@ -39,7 +42,28 @@ class PreparedWork:
 
 def read_story(data: bytes, name: str) -> PreparedWork:
     """Parse the file and prepare its rows; fics.parser.ParseError when it is no story."""
-    return prepare_work(parse_story(data, name))
+    with collector_paused():
+        return prepare_work(parse_story(data, name))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a file is read.
+
+    Reading builds a hundred thousand objects that all live on (HPMOR: 20,000 paragraphs, their
+    rows and emphasis), and each time enough have piled up the collector walks them again, and
+    every older object with them: in import_fics's child, a fork of a process holding Django,
+    that was a third of HPMOR's reading (0.59 s of processor time; 0.35 s with it held off).
+    Reading leaves no cycles behind (none in any file of the shared corpus), so nothing waits
+    on a later collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def prepare_work(parsed: ParsedWork) -> PreparedWork:

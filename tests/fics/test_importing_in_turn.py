@@ -52,7 +52,8 @@ def test_results_follow_the_files_order_failures_in_place(tmp_path, settings):
 
 
 def test_files_are_still_imported_when_the_reading_child_dies(tmp_path):
-    files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(3)])
+    # More files than the child reads ahead, so that some are left to read once it is gone.
+    files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(6)])
 
     with StoryReader() as reader:
         results = import_files(reader, files, OnNewerVersion.ASK)
@@ -60,5 +61,5 @@ def test_files_are_still_imported_when_the_reading_child_dies(tmp_path):
         reader._child.kill()
         rest = list(results)
 
-    assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 3
-    assert Work.objects.count() == 3
+    assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 6
+    assert Work.objects.count() == 6
