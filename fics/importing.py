@@ -29,10 +29,10 @@ from django.utils import timezone
 from fics import staging
 from fics.chapter_pairing import chapters_for_update
 from fics.facets import work_facets_sync
-from fics.mentions import WorkMentions, add_mentions, store_mentions
+from fics.mentions import add_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
 from fics.parser import ParsedWork, ParseError
-from fics.preparing import Characters, PreparedChapter, PreparedWork, read_story
+from fics.preparing import Characters, PreparedChapter, PreparedWork, WorkMentions, read_story
 from fics.signals import chapters_imported, work_text_changed
 
 

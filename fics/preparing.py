@@ -1,7 +1,7 @@
 """Everything an import works out from a file alone, before it writes: the parsed work, its
 characters, each chapter's rows and word count, the characters' mentions.
 
-No database here: `read_story` runs where the file is read, in a child process when there is
+No Django here: `read_story` runs where the file is read, in a child process when there is
 one (fics.tasks.read_in_child, fics.importing_in_turn), so that the process writing the rows
 only writes. On SQLite its transactions hold the one write lock every reader's annotation waits
 for; and with `import_fics`, the child prepares the next file while the parent writes this one.
@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from fics.mentions import WorkMentions, count_work_mentions
 from fics.parser import ParsedChapter, ParsedWork, count_words, detect_characters, parse_story
+from fics.parser.rules.mentions import SceneMentions, count_mentions, name_forms
 
 # The characters a file names, and those guessed from its text that it does not name.
 Characters = tuple[list[str], list[str]]
+# Chapter position → its mentions, scene by scene.
+WorkMentions = dict[int, list[SceneMentions]]
 
 
 @dataclass(frozen=True)
@@ -122,3 +124,14 @@ def _distinct(names: list[str]) -> list[str]:
         if name.strip():
             kept.setdefault(name.strip().casefold(), name.strip())
     return list(kept.values())
+
+
+def count_work_mentions(parsed: ParsedWork, characters: Characters) -> WorkMentions:
+    """Each parsed chapter's mentions of the work's characters (listed, then guessed)."""
+    names = name_forms(*characters)
+    return {
+        position: count_mentions(
+            ((n, str(p.kind), p.text) for n, p in enumerate(chapter.paragraphs, start=1)), names
+        )
+        for position, chapter in enumerate(parsed.chapters, start=1)
+    }
