@@ -29,7 +29,7 @@ from fics.importing import (
     size_limit_error,
 )
 from fics.parser import ParseError
-from fics.preparing import PreparedWork, collector_paused, read_story
+from fics.preparing import PreparedWork, read_story
 
 # Child processes reading files. Reading a file takes about half as long as writing it, but
 # not file by file: the corpus's files before HPMOR take longer to read than to write, and one
@@ -91,9 +91,7 @@ class ReadingChild:
         """What the child made of the file sent last: None when it died before it could say.
         A file that is not a story raises ParseError, as read_story does."""
         try:
-            # Unpickling it builds as many objects as reading it did (see read_story).
-            with collector_paused():
-                answer = self.connection.recv()
+            answer = self.connection.recv()
         except (EOFError, OSError):
             self._alive = False
             return None

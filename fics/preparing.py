@@ -57,7 +57,7 @@ def collector_paused() -> Iterator[None]:
     every older object with them: in import_fics's child, a fork of a process holding Django,
     that was a third of HPMOR's reading (0.59 s of processor time; 0.35 s with it held off).
     Reading leaves no cycles behind (none in any file of the shared corpus), so nothing waits
-    on a later collection.
+    on a later collection. The collector is the process's: only one thread reads at a time.
     """
     enabled = gc.isenabled()
     gc.disable()
