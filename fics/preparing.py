@@ -44,12 +44,12 @@ class PreparedWork:
 
 def read_story(data: bytes, name: str) -> PreparedWork:
     """Parse the file and prepare its rows; fics.parser.ParseError when it is no story."""
-    with collector_paused():
+    with _collector_paused():
         return prepare_work(parse_story(data, name))
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[None]:
     """Python's cycle collector held off while a file is read.
 
     Reading builds a hundred thousand objects that all live on (HPMOR: 20,000 paragraphs, their
