@@ -15,12 +15,12 @@ from django.tasks import task
 from fics.following import FetchError, Progress, StoryInfo, fetch_story, source_format, story_info
 from fics.importing import ImportResult, OnNewerVersion, Outcome, import_story_file
 from fics.models import FetchedEpub, ImportJob, Work
-from fics.parser import ParsedWork
+from fics.preparing import PreparedWork
 from fics.tasks import _enqueue, _finish, _lease, claim, read_in_child
 
 # Reads the fetched EPUB where a hostile one can do no harm: what it read, else why it could not
 # (fics.tasks.read_in_child for the worker).
-SafeReader = Callable[[bytes, str], ParsedWork | str]
+SafeReader = Callable[[bytes, str], PreparedWork | str]
 
 
 def import_address(
@@ -50,16 +50,16 @@ def import_address(
         story = fetch_story(address, is_adult=is_adult, progress=progress, previous=previous)
     except FetchError as error:
         return ImportResult(address, Outcome.FAILED, message=str(error)), b""
-    parsed = read_safely(story.epub, story.filename) if read_safely else None
-    if isinstance(parsed, str):
-        return ImportResult(address, Outcome.FAILED, message=parsed), b""
+    prepared = read_safely(story.epub, story.filename) if read_safely else None
+    if isinstance(prepared, str):
+        return ImportResult(address, Outcome.FAILED, message=prepared), b""
     result = import_story_file(
         story.epub,
         story.filename,
         on_newer_version=OnNewerVersion.UPDATE if target else on_newer_version,
         target=target,
         reader=reader,
-        parsed=parsed,
+        prepared=prepared,
     )
     if result.outcome in (Outcome.IMPORTED, Outcome.UPDATED):
         with transaction.atomic():

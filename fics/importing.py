@@ -29,16 +29,10 @@ from django.utils import timezone
 from fics import staging
 from fics.chapter_pairing import chapters_for_update
 from fics.facets import work_facets_sync
-from fics.mentions import WorkMentions, count_work_mentions, store_mentions
+from fics.mentions import add_mentions, store_mentions
 from fics.models import Chapter, Paragraph, Work
-from fics.parser import (
-    ParsedChapter,
-    ParsedWork,
-    ParseError,
-    count_words,
-    detect_characters,
-    parse_story,
-)
+from fics.parser import ParsedWork, ParseError
+from fics.preparing import Characters, PreparedChapter, PreparedWork, WorkMentions, read_story
 from fics.signals import chapters_imported, work_text_changed
 
 
@@ -152,10 +146,10 @@ def import_story_file(
     on_newer_version: OnNewerVersion = OnNewerVersion.ASK,
     target: Work | None = None,
     reader=None,
-    parsed: ParsedWork | None = None,
+    prepared: PreparedWork | None = None,
 ) -> ImportResult:
     """Import one file's bytes; every failure comes back as a result, never as an exception.
-    `parsed` is what parse_story made of them, when it ran already (in the worker's child).
+    `prepared` is what read_story made of them, when it ran already (in a child process).
 
     `target` names the work to update when the reader already chose it; whether `reader` may
     update it is for the caller to check. A new work is `reader`'s to manage (the staff's, from
@@ -167,11 +161,12 @@ def import_story_file(
     content_hash = hashlib.sha256(data).hexdigest()
     if existing := staging.finished_import(content_hash):
         return ImportResult(name, Outcome.UNCHANGED, existing, source_format=existing.source_format)
-    if parsed is None:
+    if prepared is None:
         try:
-            parsed = parse_story(data, name)
+            prepared = read_story(data, name)
         except ParseError as error:
             return ImportResult(name, Outcome.FAILED, message=str(error))
+    parsed = prepared.parsed
 
     earlier = target or (
         None if on_newer_version is OnNewerVersion.ADD_AS_NEW else earlier_version(name, parsed)
@@ -189,11 +184,7 @@ def import_story_file(
             source_format=parsed.source_format,
         )
     reanchored: Counter = Counter()
-    # Worked out before the transactions: on SQLite each holds the one write lock, and every
-    # reader's annotation waits for it. The transactions only write.
-    characters = work_characters(parsed)
-    chapters = [_prepare_chapter(chapter) for chapter in parsed.chapters]
-    mentions = count_work_mentions(parsed, characters)
+    characters, chapters, mentions = prepared.characters, prepared.chapters, prepared.mentions
     try:
         if earlier:
             # One transaction: the text changes under the readers' annotations, which follow it.
@@ -270,8 +261,8 @@ def _too_different(work: Work, parsed: ParsedWork) -> str:
 
 def _create_work(
     parsed: ParsedWork,
-    prepared: list["PreparedChapter"],
-    characters: tuple[list[str], list[str]],
+    prepared: list[PreparedChapter],
+    characters: Characters,
     mentions: WorkMentions,
     *,
     name: str,
@@ -300,7 +291,7 @@ def _create_work(
 
 
 def _add_chapters(
-    work: Work, numbered: list[tuple[int, "PreparedChapter"]], mentions: WorkMentions
+    work: Work, numbered: list[tuple[int, PreparedChapter]], mentions: WorkMentions
 ) -> None:
     """One step of a new work: these chapters (at their positions), their paragraphs and the
     characters' mentions in them."""
@@ -314,7 +305,10 @@ def _add_chapters(
         (chapter, prepared_chapter.paragraphs)
         for chapter, (_, prepared_chapter) in zip(chapters, numbered, strict=True)
     )
-    store_mentions(work, {position: mentions[position] for position, _ in numbered})
+    add_mentions(
+        (chapter.pk, mentions[position])
+        for chapter, (position, _) in zip(chapters, numbered, strict=True)
+    )
     chapters_imported.send(sender=Work, work=work, chapters=chapters)
 
 
@@ -330,8 +324,8 @@ class ChangedChapter:
 def _update_work(
     work: Work,
     parsed: ParsedWork,
-    prepared: list["PreparedChapter"],
-    characters: tuple[list[str], list[str]],
+    prepared: list[PreparedChapter],
+    characters: Characters,
     *,
     name: str,
     content_hash: str,
@@ -406,46 +400,11 @@ def _fill_work(work: Work, parsed: ParsedWork, *, name: str, content_hash: str) 
     work.chapter_count = len(parsed.chapters)
 
 
-@dataclass(frozen=True)
-class PreparedChapter:
-    """A parsed chapter as its rows will hold it, worked out before the import's transactions."""
-
-    title: str
-    notes_before: str
-    notes_after: str
-    word_count: int
-    paragraphs: list[tuple]  # _paragraph_rows
-
-
-def _prepare_chapter(parsed: ParsedChapter) -> PreparedChapter:
-    return PreparedChapter(
-        title=parsed.title[:300],
-        notes_before="\n\n".join(parsed.notes_before),
-        notes_after="\n\n".join(parsed.notes_after),
-        # One call over the chapter: words never run across the line breaks joining paragraphs.
-        word_count=count_words("\n".join(paragraph.text for paragraph in parsed.paragraphs)),
-        paragraphs=_paragraph_rows(parsed),
-    )
-
-
 def _fill_chapter(chapter: Chapter, prepared: PreparedChapter) -> None:
     chapter.title = prepared.title
     chapter.notes_before = prepared.notes_before
     chapter.notes_after = prepared.notes_after
     chapter.word_count = prepared.word_count
-
-
-def _paragraph_rows(parsed: ParsedChapter) -> list[tuple]:
-    """(position, kind, text, emphasis) of each paragraph, as the database keeps them."""
-    return [
-        (
-            position,
-            str(paragraph.kind),
-            paragraph.text,
-            [[e.start, e.end, str(e.style)] for e in paragraph.emphasis],
-        )
-        for position, paragraph in enumerate(parsed.paragraphs, start=1)
-    ]
 
 
 def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
@@ -488,34 +447,6 @@ def _insert_paragraphs(chapters: Iterable[tuple[Chapter, list[tuple]]]) -> None:
     sql = f"INSERT INTO {Paragraph._meta.db_table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-# The characters a file names, and those guessed from its text that it does not name.
-Characters = tuple[list[str], list[str]]
-
-
-def work_characters(parsed: ParsedWork) -> Characters:
-    """The characters the file names (with those of its relationships), and the names guessed
-    from the text that it does not."""
-    named = _distinct(
-        parsed.characters
-        + [
-            name
-            for relationship in parsed.relationships
-            for name in relationship.replace("&", "/").split("/")
-        ]
-    )
-    texts = [p.text for chapter in parsed.chapters for p in chapter.paragraphs]
-    return named[:40], detect_characters(texts, known=named)
-
-
-def _distinct(names: list[str]) -> list[str]:
-    """Each name once, whatever its case, in first-seen order."""
-    kept: dict[str, str] = {}
-    for name in names:
-        if name.strip():
-            kept.setdefault(name.strip().casefold(), name.strip())
-    return list(kept.values())
 
 
 def _finish(work: Work, characters: Characters) -> None:

@@ -1,20 +1,23 @@
 """Importing a run of files (`manage.py import_fics` on a folder), each read while the one
 before it is written.
 
-Reading a file (fics.parser: pure Python) and writing it (the rows and their full-text index:
-mostly the database's own work, outside the interpreter) can use two cores at once. A child
-process reads the next file while this one writes the current one, so a folder imports in
-about the time of its writes rather than of its reads and writes together.
+Reading a file (fics.preparing: parsing it, and working out its rows, word counts and
+characters; pure Python) and writing it (the rows and their full-text index: mostly the
+database's own work, outside the interpreter) can use two cores at once. Child processes read
+the next files while this one writes the current one, so a folder imports in about the time of
+its writes rather than of its reads and writes together.
 
-The child is forked once, before the caller starts any thread (a progress bar's), with the
-parser loaded; it never uses the database connections it inherits. Should it die, the files
-left are read here, one after the other, as import_story_file reads on its own.
+The children are forked once, before the caller starts any thread (a progress bar's), with
+the parser loaded; they never use the database connections they inherit. Should one die, the
+files it was to read are read here, one after the other, as import_story_file reads on its own.
 """
 
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -25,19 +28,53 @@ from fics.importing import (
     import_story_file,
     size_limit_error,
 )
-from fics.parser import ParsedWork, ParseError, parse_story
+from fics.parser import ParseError
+from fics.preparing import PreparedWork, read_story
+
+# Child processes reading files. Reading a file takes about half as long as writing it, but
+# not file by file: the corpus's files before HPMOR take longer to read than to write, and one
+# child fell behind (the writes waited for it 1.2 s in all). Two catch up while the writes wait.
+READING_PROCESSES = 2
+# Files sent to be read ahead of the one being written: each child reads one. Each is held
+# here once read, until written: HPMOR, prepared, takes 12 MB.
+READ_AHEAD = READING_PROCESSES
 
 
 class StoryReader:
-    """A child process that parses the files sent to it, one at a time, in order."""
+    """Child processes that read the files sent to them (fics.preparing.read_story)."""
 
-    def __init__(self) -> None:
+    def __init__(self, processes: int = READING_PROCESSES) -> None:
+        self.children: list[ReadingChild] = []
+        for _ in range(processes):
+            self.children.append(ReadingChild(inherited=[c.connection for c in self.children]))
+
+    def close(self) -> None:
+        for child in self.children:
+            child.close()
+
+    def __enter__(self) -> "StoryReader":
+        return self
+
+    def __exit__(self, error_type, *error) -> None:
+        # Interrupted, the parent stops the children rather than wait for the files they read.
+        if error_type is not None:
+            for child in self.children:
+                child.process.terminate()
+        self.close()
+
+
+class ReadingChild:
+    """A child process that reads the files sent to it, one at a time, in order."""
+
+    def __init__(self, inherited: list[Connection]) -> None:
         context = multiprocessing.get_context("fork")
-        self._requests, child_end = context.Pipe()
-        self._child = context.Process(
-            target=_read_requests, args=(child_end, self._requests), daemon=True
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_read_requests,
+            args=(child_end, [self.connection, *inherited]),
+            daemon=True,
         )
-        self._child.start()
+        self.process.start()
         child_end.close()
         self._alive = True
 
@@ -45,16 +82,16 @@ class StoryReader:
         """Start reading a file; False when the child is gone and the caller must read it."""
         if self._alive:
             try:
-                self._requests.send((data, name))
+                self.connection.send((data, name))
             except OSError:
                 self._alive = False
         return self._alive
 
-    def receive(self) -> ParsedWork | None:
+    def receive(self) -> PreparedWork | None:
         """What the child made of the file sent last: None when it died before it could say.
-        A file that is not a story raises ParseError, as parse_story does."""
+        A file that is not a story raises ParseError, as read_story does."""
         try:
-            answer = self._requests.recv()
+            answer = self.connection.recv()
         except (EOFError, OSError):
             self._alive = False
             return None
@@ -64,22 +101,15 @@ class StoryReader:
 
     def close(self) -> None:
         # Its end of the pipe closed, the child's next recv ends its loop.
-        self._requests.close()
-        self._child.join()
-
-    def __enter__(self) -> "StoryReader":
-        return self
-
-    def __exit__(self, error_type, *error) -> None:
-        # Interrupted, the parent stops the child rather than wait for the file it is reading.
-        if error_type is not None:
-            self._child.terminate()
-        self.close()
+        self.connection.close()
+        self.process.join()
 
 
-def _read_requests(requests: Connection, parent_end: Connection) -> None:
-    # The parent's end, inherited: closed here too, so that the parent closing it ends the loop.
-    parent_end.close()
+def _read_requests(requests: Connection, parent_ends: list[Connection]) -> None:
+    # The parent's ends, inherited (this child's, and those of children forked before it):
+    # closed here too, so that the parent closing one ends that child's loop.
+    for connection in parent_ends:
+        connection.close()
     # Ctrl-C is the parent's to handle: it stops this child (StoryReader.__exit__).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
@@ -88,7 +118,7 @@ def _read_requests(requests: Connection, parent_end: Connection) -> None:
         except EOFError:
             return
         try:
-            answer = parse_story(data, name)
+            answer = read_story(data, name)
         except ParseError as error:
             answer = error
         try:
@@ -100,21 +130,70 @@ def _read_requests(requests: Connection, parent_end: Connection) -> None:
 def import_files(
     reader: StoryReader, files: Iterable[Path], on_newer_version: OnNewerVersion
 ) -> Iterator[ImportResult]:
-    """Each file's result, in order: a file is read by `reader` while the one before it is
-    imported here. A file over the size limit is never read."""
-    current = None
-    for file in files:
-        upcoming = _Pending.of(file)
-        if current:
-            # The child takes the next file once it has answered for this one.
-            current.collect(reader)
-        upcoming.start(reader)
-        if current:
-            yield current.finish(on_newer_version)
-        current = upcoming
-    if current:
-        current.collect(reader)
-        yield current.finish(on_newer_version)
+    """Each file's result, in order: the files after the one imported here are read meanwhile
+    by `reader`'s children (threads carry them there and back, `_Couriers`). A file over the
+    size limit is never read."""
+    couriers = _Couriers(reader, list(files))
+    try:
+        while (pending := couriers.next()) is not None:
+            yield pending.finish(on_newer_version)
+    finally:
+        couriers.stop()
+
+
+class _Couriers:
+    """A thread per reading child, each taking its share of the files there and back in turn
+    (the first child the 1st, 3rd, 5th … file), no more than READ_AHEAD files ahead of the
+    one being written. A child answers as soon as it has read a file, and goes on with its next
+    while the writes of the ones before go on here."""
+
+    def __init__(self, reader: StoryReader, files: list[Path]) -> None:
+        self._files = files
+        self._ready: dict[int, _Pending | BaseException] = {}
+        self._taken = 0  # files handed on to be written
+        self._stopped = False
+        self._changed = threading.Condition()
+        count = len(reader.children)
+        for first, child in enumerate(reader.children):
+            share = range(first, len(files), count)
+            threading.Thread(target=self._carry, args=(child, share), daemon=True).start()
+
+    def next(self) -> "_Pending | None":
+        """The next file, read; None after the last."""
+        with self._changed:
+            if self._taken == len(self._files):
+                return None
+            self._changed.wait_for(lambda: self._taken in self._ready)
+            item = self._ready.pop(self._taken)
+            self._taken += 1
+            self._changed.notify_all()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+
+    def _may_send(self, index: int) -> bool:
+        return self._stopped or index < self._taken + READ_AHEAD
+
+    def _carry(self, child: ReadingChild, share: range) -> None:
+        for index in share:
+            with self._changed:
+                self._changed.wait_for(partial(self._may_send, index))
+                if self._stopped:
+                    return
+            try:
+                pending = _Pending.of(self._files[index])
+                pending.start(child)
+                pending.collect(child)
+            except BaseException as error:
+                pending = error
+            with self._changed:
+                self._ready[index] = pending
+                self._changed.notify_all()
 
 
 @dataclass
@@ -126,7 +205,7 @@ class _Pending:
     # Known before the import: the file could not be read, or is no story.
     failure: ImportResult | None = None
     sent: bool = False
-    parsed: ParsedWork | None = None
+    prepared: PreparedWork | None = None
 
     @classmethod
     def of(cls, file: Path) -> "_Pending":
@@ -138,19 +217,19 @@ class _Pending:
             message = f"cannot read it ({error.strerror})"
             return cls(file, failure=ImportResult(file.name, Outcome.FAILED, message=message))
 
-    def start(self, reader: StoryReader) -> None:
+    def start(self, reader: ReadingChild) -> None:
         if self.failure is None:
             self.sent = reader.send(self.data, self.file.name)
 
-    def collect(self, reader: StoryReader) -> None:
+    def collect(self, reader: ReadingChild) -> None:
         if self.sent:
             try:
-                self.parsed = reader.receive()
+                self.prepared = reader.receive()
             except ParseError as error:
                 self.failure = ImportResult(self.file.name, Outcome.FAILED, message=str(error))
 
     def finish(self, on_newer_version: OnNewerVersion) -> ImportResult:
-        # Nothing parsed when the reader died: import_story_file reads the file itself.
+        # Nothing read when the reader died: import_story_file reads the file itself.
         return self.failure or import_story_file(
-            self.data, self.file.name, on_newer_version=on_newer_version, parsed=self.parsed
+            self.data, self.file.name, on_newer_version=on_newer_version, prepared=self.prepared
         )

@@ -1,8 +1,9 @@
 """Character mentions, counted when a work's text is written and stored per scene.
 
 The counting is pure (fics.parser.rules.mentions). An import counts from the parsed file before
-its transaction (on SQLite that holds the one write lock) and stores the rows inside it; works
-imported before the rows existed are counted from their stored paragraphs.
+its transaction (fics.preparing, where the file is read; on SQLite a transaction holds the one
+write lock) and stores the rows inside it; works imported before the rows existed are counted
+from their stored paragraphs.
 """
 
 from collections.abc import Iterable
@@ -12,24 +13,8 @@ from operator import itemgetter
 from django.db import connection
 
 from fics.models import Chapter, CharacterMention, Paragraph
-from fics.parser import ParsedWork
 from fics.parser.rules.mentions import SceneMentions, count_mentions, name_forms
-
-# Chapter position → its mentions, scene by scene.
-WorkMentions = dict[int, list[SceneMentions]]
-
-
-def count_work_mentions(
-    parsed: ParsedWork, characters: tuple[list[str], list[str]]
-) -> WorkMentions:
-    """Each parsed chapter's mentions of the work's characters (listed, then guessed)."""
-    names = name_forms(*characters)
-    return {
-        position: count_mentions(
-            ((n, str(p.kind), p.text) for n, p in enumerate(chapter.paragraphs, start=1)), names
-        )
-        for position, chapter in enumerate(parsed.chapters, start=1)
-    }
+from fics.preparing import WorkMentions
 
 
 def store_mentions(work, mentions: WorkMentions) -> None:
@@ -42,6 +27,16 @@ def store_mentions(work, mentions: WorkMentions) -> None:
     _insert(
         (chapters[position], found)
         for position, chapter_mentions in mentions.items()
+        for found in chapter_mentions
+    )
+
+
+def add_mentions(chapters: Iterable[tuple[int, list[SceneMentions]]]) -> None:
+    """The rows of chapters just created (their ids, each with its mentions): nothing to
+    replace, nothing to look up."""
+    _insert(
+        (chapter_id, found)
+        for chapter_id, chapter_mentions in chapters
         for found in chapter_mentions
     )
 

@@ -45,7 +45,8 @@ from fics.importing import (
     size_limit_error,
 )
 from fics.models import ImportJob, PendingUpload
-from fics.parser import ParsedWork, ParseError, parse_story
+from fics.parser import ParseError
+from fics.preparing import PreparedWork, read_story
 
 # Newer versions never chosen for, outcomes long shown, and the queue's finished results, go
 # after this long (prune_finished_imports).
@@ -169,7 +170,7 @@ def claim(job_id: int, **among) -> ImportJob | None:
 def _run(job: ImportJob) -> None:
     data = bytes(job.data)
     try:
-        parsed = read_in_child(data, job.name)
+        prepared = read_in_child(data, job.name)
     except ReadingInterrupted as interruption:
         if job.attempts < MAX_ATTEMPTS:
             with transaction.atomic():
@@ -178,11 +179,11 @@ def _run(job: ImportJob) -> None:
             return
         _give_up(job, f"{interruption}")
         return
-    if isinstance(parsed, str):
-        _finish(job, ImportResult(job.name, Outcome.FAILED, message=parsed), data)
+    if isinstance(prepared, str):
+        _finish(job, ImportResult(job.name, Outcome.FAILED, message=prepared), data)
         return
     try:
-        result = _import(job, data, parsed)
+        result = _import(job, data, prepared)
     except Exception:
         # Its transaction rolled back; the reader is told, the worker records why.
         failed = "the import failed unexpectedly; nothing was imported"
@@ -292,17 +293,19 @@ def prune_finished_imports() -> None:
         )
 
 
-def _import(job: ImportJob, data: bytes, parsed: ParsedWork) -> ImportResult:
+def _import(job: ImportJob, data: bytes, prepared: PreparedWork) -> ImportResult:
     if job.on_newer_version == OnNewerVersion.UPDATE:
         if job.target is None:
             return ImportResult(job.name, Outcome.FAILED, message="the work was deleted meanwhile")
-        return import_story_file(data, job.name, target=job.target, reader=job.owner, parsed=parsed)
+        return import_story_file(
+            data, job.name, target=job.target, reader=job.owner, prepared=prepared
+        )
     return import_story_file(
         data,
         job.name,
         on_newer_version=OnNewerVersion(job.on_newer_version),
         reader=job.owner,
-        parsed=parsed,
+        prepared=prepared,
     )
 
 
@@ -332,9 +335,10 @@ def _finish(job: ImportJob, result: ImportResult, data: bytes) -> None:
             ImportJob.objects.filter(pk=job.pk).update(pending=pending)
 
 
-def read_in_child(data: bytes, name: str) -> ParsedWork | str:
-    """Parse the file in a child process under IMPORT_MEMORY_LIMIT_MB and
-    IMPORT_CPU_LIMIT_SECONDS: what it read, else why it could not be read.
+def read_in_child(data: bytes, name: str) -> PreparedWork | str:
+    """Read the file (fics.preparing.read_story: parse it, work out its rows) in a child process
+    under IMPORT_MEMORY_LIMIT_MB and IMPORT_CPU_LIMIT_SECONDS: what it read, else why it could
+    not be read.
 
     Forked, so the child starts with the parser loaded and the bytes in hand; it never uses the
     database connections it inherits, and leaves through os._exit without closing them.
@@ -355,7 +359,7 @@ def read_in_child(data: bytes, name: str) -> ParsedWork | str:
     finally:
         receiver.close()
         child.join()
-    if isinstance(answer, ParsedWork):
+    if isinstance(answer, PreparedWork):
         return answer
     if answer == _OUT_OF_MEMORY:
         return (
@@ -397,7 +401,7 @@ def _read(data: bytes, name: str, memory_mb: int, cpu_seconds: int, sender: Conn
     limit = inherited + memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        sender.send(parse_story(data, name))
+        sender.send(read_story(data, name))
     except ParseError as error:
         sender.send(str(error))
     except MemoryError:

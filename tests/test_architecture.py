@@ -49,6 +49,7 @@ def test_search_is_built_on_top_and_nothing_below_imports_it(target):
     "target",
     [
         "fics/parser",
+        "fics/preparing.py",
         "annotations/anchoring.py",
         "annotations/reanchoring.py",
         "annotations/orphan_suggestions.py",

@@ -109,7 +109,7 @@ def test_a_file_that_takes_too_long_to_read_fails(reader_client, settings, monke
         while True:
             pass
 
-    monkeypatch.setattr(tasks, "parse_story", spin)
+    monkeypatch.setattr(tasks, "read_story", spin)
 
     page = upload(reader_client, ("slow.txt", STORY)).content.decode()
 
@@ -121,25 +121,25 @@ def test_a_file_that_takes_too_long_to_read_fails(reader_client, settings, monke
 
 
 def killed_the_first_time(flag):
-    """A parser whose first child is killed (SIGKILL) halfway, as the kernel's out-of-memory
+    """A reader whose first child is killed (SIGKILL) halfway, as the kernel's out-of-memory
     killer or an operator would; the flag file outlives the child, so the next one reads."""
-    real_parse = tasks.parse_story
+    real_read = tasks.read_story
 
-    def parse(data, name):
+    def read(data, name):
         if not flag.exists():
             flag.touch()
-            real_parse(data, name)
+            real_read(data, name)
             os.kill(os.getpid(), signal.SIGKILL)
-        return real_parse(data, name)
+        return real_read(data, name)
 
-    return parse
+    return read
 
 
 @with_worker
 def test_a_child_killed_mid_import_leaves_nothing_and_the_worker_runs_it_again(
     reader_client, database_tasks, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(tasks, "parse_story", killed_the_first_time(tmp_path / "killed"))
+    monkeypatch.setattr(tasks, "read_story", killed_the_first_time(tmp_path / "killed"))
     upload(reader_client, ("one.txt", STORY))
     job = ImportJob.objects.get()
     seen: list[tuple[str, int, bool]] = []
@@ -168,7 +168,7 @@ def test_a_child_killed_every_time_fails_after_three_attempts(reader_client, mon
     def killed(data, name):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    monkeypatch.setattr(tasks, "parse_story", killed)
+    monkeypatch.setattr(tasks, "read_story", killed)
 
     page = upload(reader_client, ("one.txt", STORY)).content.decode()
 
@@ -226,7 +226,7 @@ def test_the_file_is_read_at_a_lower_cpu_priority_than_the_worker(reader_client,
     def report_niceness(data, name):
         raise ParseError(f"read at niceness {os.nice(0)}")
 
-    monkeypatch.setattr(tasks, "parse_story", report_niceness)
+    monkeypatch.setattr(tasks, "read_story", report_niceness)
 
     page = upload(reader_client, ("one.txt", STORY)).content.decode()
 

@@ -51,14 +51,16 @@ def test_results_follow_the_files_order_failures_in_place(tmp_path, settings):
     ]
 
 
-def test_files_are_still_imported_when_the_reading_child_dies(tmp_path):
-    files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(3)])
+def test_files_are_still_imported_when_the_reading_children_die(tmp_path):
+    # More files than the children read ahead, so that some are left to read once they are gone.
+    files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(6)])
 
     with StoryReader() as reader:
         results = import_files(reader, files, OnNewerVersion.ASK)
         first = next(results)
-        reader._child.kill()
+        for child in reader.children:
+            child.process.kill()
         rest = list(results)
 
-    assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 3
-    assert Work.objects.count() == 3
+    assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 6
+    assert Work.objects.count() == 6

@@ -18,9 +18,13 @@ def count_words(text: str) -> int:
     Counted as all runs less the wordless ones: str.split() and a regex that matches only the
     rare wordless runs are several times faster than matching every word.
     """
-    # Each run becomes one space: the runs' lengths are what the text lost, plus one a run.
-    spaced, runs = _CJK_RUN.subn(" ", text)
-    cjk_characters = len(text) - len(spaced) + runs
-    text = spaced
+    cjk_characters = 0
+    # Most chapters in English are all ASCII (118 of HPMOR's 122), which no CJK character is:
+    # isascii() reads the text at memory speed, where looking for a run took 40 % of the count.
+    if not text.isascii():
+        # Each run becomes one space: the runs' lengths are what the text lost, plus one a run.
+        spaced, runs = _CJK_RUN.subn(" ", text)
+        cjk_characters = len(text) - len(spaced) + runs
+        text = spaced
     wordless = len(_WORDLESS_RUN.findall(text)) + bool(_WORDLESS_START.match(text))
     return cjk_characters + len(text.split()) - wordless
