@@ -2,8 +2,8 @@
 
 Saving a highlight is the app's busiest write, and a Django form made for it copied its ten
 fields for every request (Form.__init__ deep-copies them), which cost more than checking them.
-These functions check the same things, field by field in the order the form had, and say what
-is wrong as the form did ("Selection start: Enter a whole number."), which the page shows.
+These functions check the same things and say what is wrong as the form did ("Selection start:
+Enter a whole number."), which the page shows; a new highlight's selection is checked first.
 """
 
 from dataclasses import dataclass
@@ -54,9 +54,9 @@ def read_annotation(data: QueryDict, reader) -> AnnotationInput:
     colour = _choice(data, "colour", COLOURS)
     note = _text(data, "note", "Note", max_length=20_000)
     shared = _checked(data, "shared")
-    audience = _text(data, "audience", "Who sees it", max_length=20)
+    audience = _text(data, "audience", "Who sees it", max_length=20, strip=True)
     spoiler = _checked(data, "spoiler")
-    tags = split_tag_names(_text(data, "tags", "Tags", max_length=2000))
+    tags = split_tag_names(_text(data, "tags", "Tags", max_length=2000, strip=True))
     tag_kind = _choice(data, "tag_kind", TAG_KINDS)
     audience = audience or ("everyone" if shared else "me")
     group = None
@@ -88,10 +88,14 @@ def read_selection(data: QueryDict) -> Selection:
     )
 
 
-def _text(data: QueryDict, name: str, label: str, *, max_length: int, required=False) -> str:
-    """As the form's CharField(strip=False): kept as written, NUL refused (PostgreSQL's text
+def _text(
+    data: QueryDict, name: str, label: str, *, max_length: int, required=False, strip=False
+) -> str:
+    """As the form's CharField: kept as written unless `strip`, NUL refused (PostgreSQL's text
     cannot hold it)."""
     value = data.get(name) or ""
+    if strip:
+        value = value.strip()
     if not value and required:
         raise InvalidInput(f"{label}: This field is required.")
     if len(value) > max_length:
@@ -111,8 +115,8 @@ def _choice(data: QueryDict, name: str, choices: frozenset[str]) -> str:
 
 
 def _checked(data: QueryDict, name: str) -> bool:
-    """As a checkbox: ticked unless absent, empty or "false"."""
-    return (data.get(name) or "").lower() not in {"", "false"}
+    """As a checkbox (Django's BooleanField): ticked unless absent, empty, "false" or "0"."""
+    return (data.get(name) or "").lower() not in {"", "false", "0"}
 
 
 def _offset(data: QueryDict, name: str, label: str) -> int:

@@ -170,16 +170,16 @@ def _reading_context(reading: AnnotatedChapter, chapter: Chapter) -> dict:
     }
 
 
-def tag_suggestions(work, reader_tags: list[Tag]) -> list[dict]:
+def tag_suggestions(work, own_tags: list[Tag]) -> list[dict]:
     """The tag picker offers the work's characters first, then the reader's own tags."""
-    known = {tag.name.casefold() for tag in reader_tags}
+    known = {tag.name.casefold() for tag in own_tags}
     return [
         {"name": name, "kind": Tag.Kind.CHARACTER, "character": True}
         for name in work.picker_characters
         if name.casefold() not in known
     ] + [
         {"name": tag.name, "kind": tag.kind, "character": tag.kind == Tag.Kind.CHARACTER}
-        for tag in reader_tags
+        for tag in own_tags
     ]
 
 

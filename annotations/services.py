@@ -157,7 +157,9 @@ def _link_tags(annotation_id: int, tags: Sequence[Tag], *, replacing: bool = Fal
         statements.append(
             (
                 f"INSERT INTO {TAGGED} (annotation_id, tag_id) VALUES {rows} "
-                "ON CONFLICT DO NOTHING",  # the links it had already
+                # The links it had already; any other conflict (an id taken) is an error, not a
+                # link quietly lost.
+                "ON CONFLICT (annotation_id, tag_id) DO NOTHING",
                 [value for tag_id in ids for value in (annotation_id, tag_id)],
             )
         )

@@ -61,3 +61,21 @@ def test_an_edit_with_unticked_boxes_makes_the_note_private_again(reader_client,
     assert response.status_code == 200
     own_annotation.refresh_from_db()
     assert (own_annotation.shared, own_annotation.spoiler) == (False, False)
+
+
+@pytest.mark.parametrize("unticked", ["", "false", "False", "0"])
+def test_a_box_sent_unticked_keeps_the_note_private(reader_client, chapter, unticked):
+    posted = selection(chapter, shared=unticked, spoiler=unticked)
+
+    assert reader_client.post(create_url(chapter), posted, headers=HTMX).status_code == 200
+
+    annotation = Annotation.objects.get()
+    assert (annotation.shared, annotation.spoiler) == (False, False)
+
+
+def test_the_audience_is_read_without_the_spaces_around_it(reader_client, chapter):
+    posted = selection(chapter, audience=" everyone\n")
+
+    assert reader_client.post(create_url(chapter), posted, headers=HTMX).status_code == 200
+
+    assert Annotation.objects.get().shared
