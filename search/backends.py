@@ -35,6 +35,11 @@ FINDING_SETTINGS = {
     "work_mem": "256kB",
     # Hash tables (the visibility subqueries) keep the 8 MB they have by default.
     "hash_mem_multiplier": "32",
+    # The index's bitmap is built by one process whatever the plan: workers only share the
+    # reading of its few hundred pages, and starting them cost more (41 ms against 29 for
+    # two words in 1 % of 5 M documents). In its order, too, the first matches are the same
+    # from one search to the next.
+    "max_parallel_workers_per_gather": "0",
 }
 
 
