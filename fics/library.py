@@ -42,8 +42,9 @@ class LibraryVersion(NamedTuple):
 
 
 def library_version() -> LibraryVersion:
-    """How many works there are, and the last time one was saved: one query."""
-    return LibraryVersion(**Work.objects.aggregate(works=Count("pk"), saved=Max("updated")))
+    """How many works there are, and the last time one was saved: one query, of an index
+    (fics.models.Work.Meta.indexes: counting "pk" would read the table for its ids)."""
+    return LibraryVersion(**Work.objects.aggregate(works=Count("*"), saved=Max("updated")))
 
 
 @dataclass(frozen=True)

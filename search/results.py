@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -110,15 +110,18 @@ def find(
     # snippet of their note, or their words, would give them away. A subquery too, over the
     # few annotations marked spoiler (an index of their own).
     hidden_spoilers = Annotation.objects.filter(spoiler_hidden(reader)).values("pk")
-    # Works still being imported are found once they are whole (fics.staging): a subquery
-    # over the few of them (an index of their own).
-    staged = Work.with_staged.staged().values("pk")
+    # Works still being imported are found once they are whole (fics.staging): the few of
+    # them have an index of their own. NOT EXISTS, not NOT IN: PostgreSQL guesses that NOT IN
+    # a subquery drops half the rows, and so read a common word's matches through the index
+    # (30 ms for a word in 5 % of the documents) where reading the table in order finds the
+    # first 500 sooner (14 ms).
+    staged = Work.with_staged.staged().filter(pk=OuterRef("work"))
     documents = (
         SearchDocument.objects.filter(
             Q(owner__isnull=True) | Q(owner=reader) | Q(shared=True) | in_my_groups
         )
         .exclude(annotation__in=hidden_spoilers)
-        .exclude(work__in=staged)
+        .filter(~Exists(staged))
     )
     if scope == Scope.TEXT:
         documents = documents.filter(owner__isnull=True)
