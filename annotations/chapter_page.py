@@ -120,9 +120,9 @@ def entries_html(request: HttpRequest, annotations: list[Annotation]) -> list[st
     return [mark_safe(drawn[keys[annotation.pk]]) for annotation in annotations]
 
 
-def entry_html(request: HttpRequest, annotation: Annotation, oob: bool = False) -> str:
+def entry_html(request: HttpRequest, annotation: Annotation) -> str:
     _ready_to_list(request, annotation)
-    context = {"annotation": annotation, "user": request.user, "oob": oob}
+    context = {"annotation": annotation, "user": request.user}
     return render_to_string(f"{TEMPLATE}#annotation-entry", context, request)
 
 
