@@ -24,11 +24,7 @@ def store_mentions(work, mentions: WorkMentions) -> None:
         Chapter.objects.filter(work=work, position__in=mentions).values_list("position", "pk")
     )
     CharacterMention.objects.filter(chapter_id__in=chapters.values()).delete()
-    _insert(
-        (chapters[position], found)
-        for position, chapter_mentions in mentions.items()
-        for found in chapter_mentions
-    )
+    add_mentions((chapters[position], found) for position, found in mentions.items())
 
 
 def add_mentions(chapters: Iterable[tuple[int, list[SceneMentions]]]) -> None:
