@@ -12,6 +12,7 @@ the parser loaded; they never use the database connections they inherit. Should 
 files it was to read are read here, one after the other, as import_story_file reads on its own.
 """
 
+import hashlib
 import multiprocessing
 import signal
 import threading
@@ -28,6 +29,7 @@ from fics.importing import (
     import_story_file,
     size_limit_error,
 )
+from fics.models import Work
 from fics.parser import ParseError
 from fics.preparing import PreparedWork, read_story
 
@@ -132,8 +134,10 @@ def import_files(
 ) -> Iterator[ImportResult]:
     """Each file's result, in order: the files after the one imported here are read meanwhile
     by `reader`'s children (threads carry them there and back, `_Couriers`). A file over the
-    size limit is never read."""
-    couriers = _Couriers(reader, list(files))
+    size limit is never read, nor one the library has already (import_story_file says so)."""
+    # Read here, not by the threads: each thread would open a database connection of its own.
+    known = set(Work.objects.values_list("content_hash", flat=True))
+    couriers = _Couriers(reader, list(files), known)
     try:
         while (pending := couriers.next()) is not None:
             yield pending.finish(on_newer_version)
@@ -147,8 +151,9 @@ class _Couriers:
     one being written. A child answers as soon as it has read a file, and goes on with its next
     while the writes of the ones before go on here."""
 
-    def __init__(self, reader: StoryReader, files: list[Path]) -> None:
+    def __init__(self, reader: StoryReader, files: list[Path], known: set[str]) -> None:
         self._files = files
+        self._known = known  # the content hashes of the library's works
         self._ready: dict[int, _Pending | BaseException] = {}
         self._taken = 0  # files handed on to be written
         self._stopped = False
@@ -186,9 +191,8 @@ class _Couriers:
                 if self._stopped:
                     return
             try:
-                pending = _Pending.of(self._files[index])
-                pending.start(child)
-                pending.collect(child)
+                pending = _Pending.of(self._files[index], self._known)
+                pending.read(child)
             except BaseException as error:
                 pending = error
             with self._changed:
@@ -204,32 +208,31 @@ class _Pending:
     data: bytes = b""
     # Known before the import: the file could not be read, or is no story.
     failure: ImportResult | None = None
-    sent: bool = False
+    # The library has these bytes already: nothing to read.
+    imported: bool = False
     prepared: PreparedWork | None = None
 
     @classmethod
-    def of(cls, file: Path) -> "_Pending":
+    def of(cls, file: Path, known: set[str]) -> "_Pending":
         try:
             if too_large := size_limit_error(file.stat().st_size):
                 return cls(file, failure=ImportResult(file.name, Outcome.FAILED, message=too_large))
-            return cls(file, file.read_bytes())
+            data = file.read_bytes()
         except OSError as error:
             message = f"cannot read it ({error.strerror})"
             return cls(file, failure=ImportResult(file.name, Outcome.FAILED, message=message))
+        return cls(file, data, imported=hashlib.sha256(data).hexdigest() in known)
 
-    def start(self, reader: ReadingChild) -> None:
-        if self.failure is None:
-            self.sent = reader.send(self.data, self.file.name)
-
-    def collect(self, reader: ReadingChild) -> None:
-        if self.sent:
+    def read(self, reader: ReadingChild) -> None:
+        if self.failure is None and not self.imported and reader.send(self.data, self.file.name):
             try:
                 self.prepared = reader.receive()
             except ParseError as error:
                 self.failure = ImportResult(self.file.name, Outcome.FAILED, message=str(error))
 
     def finish(self, on_newer_version: OnNewerVersion) -> ImportResult:
-        # Nothing read when the reader died: import_story_file reads the file itself.
+        # Nothing read when the reader died (import_story_file reads the file itself) or when
+        # the library has it (import_story_file finds it first).
         return self.failure or import_story_file(
             self.data, self.file.name, on_newer_version=on_newer_version, prepared=self.prepared
         )

@@ -4,7 +4,7 @@ written. The results come in the files' order, as one import after the other wou
 import pytest
 
 from fics.importing import OnNewerVersion, Outcome
-from fics.importing_in_turn import StoryReader, import_files
+from fics.importing_in_turn import ReadingChild, StoryReader, import_files
 from fics.models import Work
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,25 @@ def test_files_are_still_imported_when_the_reading_children_die(tmp_path):
 
     assert [result.outcome for result in [first, *rest]] == [Outcome.IMPORTED] * 6
     assert Work.objects.count() == 6
+
+
+def test_files_the_library_has_already_are_not_read_again(tmp_path, monkeypatch):
+    files = story_files(tmp_path, [("one.txt", b"Story one.\n"), ("two.txt", b"Story two.\n")])
+    with StoryReader() as reader:
+        list(import_files(reader, files, OnNewerVersion.ASK))
+    files += story_files(tmp_path, [("three.txt", b"Story three.\n")])
+    sent = []
+    send = ReadingChild.send
+    monkeypatch.setattr(
+        ReadingChild, "send", lambda child, data, name: sent.append(name) or send(child, data, name)
+    )
+
+    with StoryReader() as reader:
+        results = list(import_files(reader, files, OnNewerVersion.ASK))
+
+    assert [result.outcome for result in results] == [
+        Outcome.UNCHANGED,
+        Outcome.UNCHANGED,
+        Outcome.IMPORTED,
+    ]
+    assert sent == ["three.txt"]
