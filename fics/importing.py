@@ -277,7 +277,8 @@ def _create_work(
     try:
         numbered = enumerate(prepared, start=1)
         turns = staging.Turns()
-        for chapters in staging.in_steps((each, each[1].word_count) for each in numbered):
+        steps = staging.in_steps(((each, each[1].word_count) for each in numbered), turns.words)
+        for chapters in steps:
             with staging.step(work, turns):
                 _add_chapters(work, chapters, mentions)
         with staging.step(work, last=True):

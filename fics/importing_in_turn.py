@@ -14,11 +14,11 @@ files it was to read are read here, one after the other, as import_story_file re
 
 import hashlib
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -37,9 +37,14 @@ from fics.preparing import PreparedWork, read_story
 # not file by file: the corpus's files before HPMOR take longer to read than to write, and one
 # child fell behind (the writes waited for it 1.2 s in all). Two catch up while the writes wait.
 READING_PROCESSES = 2
-# Files sent to be read ahead of the one being written: each child reads one. Each is held
-# here once read, until written: HPMOR, prepared, takes 12 MB.
-READ_AHEAD = READING_PROCESSES
+# Files sent to be read ahead of the one being written: a few for each child, so that the
+# children go on while a long file is written (HPMOR: they would otherwise idle through it,
+# then keep the writes waiting for the long files after it). Each is held here once read,
+# until written: HPMOR, prepared, takes 12 MB.
+READ_AHEAD = 3 * READING_PROCESSES
+# The writes are what a folder's import waits for: on a machine with fewer cores than processes,
+# the children read with what the writing process leaves.
+READING_NICENESS = 10
 
 
 class StoryReader:
@@ -114,6 +119,7 @@ def _read_requests(requests: Connection, parent_ends: list[Connection]) -> None:
         connection.close()
     # Ctrl-C is the parent's to handle: it stops this child (StoryReader.__exit__).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(READING_NICENESS)
     while True:
         try:
             data, name = requests.recv()
@@ -146,22 +152,20 @@ def import_files(
 
 
 class _Couriers:
-    """A thread per reading child, each taking its share of the files there and back in turn
-    (the first child the 1st, 3rd, 5th … file), no more than READ_AHEAD files ahead of the
-    one being written. A child answers as soon as it has read a file, and goes on with its next
-    while the writes of the ones before go on here."""
+    """A thread per reading child, each taking the next file not yet sent there and back, as
+    soon as its child is free: a child held up by a long file leaves the next ones to the other.
+    No more than READ_AHEAD files go ahead of the one being written."""
 
     def __init__(self, reader: StoryReader, files: list[Path], known: set[str]) -> None:
         self._files = files
         self._known = known  # the content hashes of the library's works
         self._ready: dict[int, _Pending | BaseException] = {}
         self._taken = 0  # files handed on to be written
+        self._sent = 0  # files taken by a courier
         self._stopped = False
         self._changed = threading.Condition()
-        count = len(reader.children)
-        for first, child in enumerate(reader.children):
-            share = range(first, len(files), count)
-            threading.Thread(target=self._carry, args=(child, share), daemon=True).start()
+        for child in reader.children:
+            threading.Thread(target=self._carry, args=(child,), daemon=True).start()
 
     def next(self) -> "_Pending | None":
         """The next file, read; None after the last."""
@@ -181,15 +185,17 @@ class _Couriers:
             self._stopped = True
             self._changed.notify_all()
 
-    def _may_send(self, index: int) -> bool:
-        return self._stopped or index < self._taken + READ_AHEAD
+    def _may_send(self) -> bool:
+        return self._stopped or self._sent < self._taken + READ_AHEAD
 
-    def _carry(self, child: ReadingChild, share: range) -> None:
-        for index in share:
+    def _carry(self, child: ReadingChild) -> None:
+        while True:
             with self._changed:
-                self._changed.wait_for(partial(self._may_send, index))
-                if self._stopped:
+                self._changed.wait_for(self._may_send)
+                if self._stopped or self._sent == len(self._files):
                     return
+                index = self._sent
+                self._sent += 1
             try:
                 pending = _Pending.of(self._files[index], self._known)
                 pending.read(child)

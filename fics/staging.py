@@ -15,7 +15,7 @@ in steps too: the worker (`discard_abandoned`), or another import of the same fi
 finds its claim gone at its next step and stops.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from time import monotonic, sleep
@@ -26,15 +26,22 @@ from django.utils import timezone
 
 from fics.models import Chapter, Work
 
-# Words of text a step writes (a longer chapter is a step alone): their paragraphs, and the
-# search documents of each, about 30 ms of the write lock on a 2-core machine
-# (bench/concurrency_bench.py measures what readers wait).
+# Words of text a step writes while others are writing (a longer chapter is a step alone):
+# their paragraphs, and the search documents of each, about 30 ms of the write lock on a 2-core
+# machine (bench/concurrency_bench.py measures what readers wait).
 STEP_WORDS = 20_000
+# While nobody else writes, a step writes more (Turns.words): every commit writes the full-text
+# index's new words out as a segment of their own, which later merge, and in steps of
+# STEP_WORDS that cost the corpus's index a quarter more. A lone write arriving meanwhile waits
+# no longer for it: the import steps aside as often (LONE_WRITER_WAIT_SECONDS).
+LONE_STEP_WORDS = 60_000
 # While others wrote this recently, an import steps aside after each of its steps (Turns): a
 # reader highlighting writes again within seconds.
 WRITERS_ABOUT_SECONDS = 2.0
-# With nobody else writing, an import steps aside once per this much time holding the lock.
+# With nobody else writing, an import steps aside once per this much time holding the lock,
+# for as long as a step of STEP_WORDS holds it, whatever its own steps' size.
 LONE_WRITER_WAIT_SECONDS = 0.15
+LONE_STEP_ASIDE_SECONDS = 0.03
 # How often an import waits to see whether another import of the same file has finished.
 WAIT_SECONDS = 0.25
 
@@ -69,20 +76,27 @@ class Turns:
         self.others_wrote_at = float("-inf")
         self.version: int | None = None
 
+    def words(self) -> int:
+        """How many words the next step may write. On PostgreSQL, where readers never wait
+        for an import's steps, always LONE_STEP_WORDS."""
+        return STEP_WORDS if self._others_about() else LONE_STEP_WORDS
+
     def after_step(self, held: float) -> None:
-        now = monotonic()
         version = self._data_version()
         # Changed since the last step: others committed in the gap between the two.
         if self.version is not None and version != self.version:
-            self.others_wrote_at = now
+            self.others_wrote_at = monotonic()
         self.version = version
         self.held += held
-        if (
-            now - self.others_wrote_at < WRITERS_ABOUT_SECONDS
-            or self.held >= LONE_WRITER_WAIT_SECONDS
-        ):
+        if self._others_about():
             sleep(held)
             self.held = 0.0
+        elif self.held >= LONE_WRITER_WAIT_SECONDS:
+            sleep(min(held, LONE_STEP_ASIDE_SECONDS))
+            self.held = 0.0
+
+    def _others_about(self) -> bool:
+        return monotonic() - self.others_wrote_at < WRITERS_ABOUT_SECONDS
 
     @staticmethod
     def _data_version() -> int:
@@ -141,15 +155,18 @@ def discard(work: Work) -> bool:
     return True
 
 
-def in_steps[T](chapters: Iterable[tuple[T, int]]) -> Iterator[list[T]]:
-    """The chapters (each with its count of words) in groups of up to STEP_WORDS words, in
-    order; a longer chapter is a group alone."""
+def in_steps[T](
+    chapters: Iterable[tuple[T, int]], words: Callable[[], int] = lambda: STEP_WORDS
+) -> Iterator[list[T]]:
+    """The chapters (each with its count of words) in groups of up to `words()` words (asked
+    again for each group, once the one before is written), in order; a longer chapter is a
+    group alone."""
     group: list[T] = []
-    total = 0
+    total, limit = 0, words()
     for chapter, count in chapters:
-        if group and total + count > STEP_WORDS:
+        if group and total + count > limit:
             yield group
-            group, total = [], 0
+            group, total, limit = [], 0, words()
         group.append(chapter)
         total += count
     if group:

@@ -9,6 +9,7 @@ letters and digits reach the database, so no operator of either query language c
 import html
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # Han, kana and CJK compatibility ideographs: scripts written without spaces. Each such
 # character is indexed as a word of its own (one space either side), and a run of them in a
@@ -68,7 +69,15 @@ def prepare(text: str) -> str:
     # cheaper of the two scans.
     if text.isascii() or not _TO_PREPARE.search(text):
         return text
-    return CJK_CHARACTER.sub(r" \1 ", _MARKERS.sub("", text))
+    return _MARKERS.sub("", text).translate(_spaced_cjk())
+
+
+@cache
+def _spaced_cjk() -> dict[int, str]:
+    """str.translate's table for CJK_CHARACTER.sub(r" \1 "), in half its time over a Chinese
+    novel; built once a process first meets such text (its 28,000 entries take 4 MB)."""
+    ranges = [(ord(low), ord(high)) for low, high in re.findall(r"(.)-(.)", _CJK)]
+    return {code: f" {chr(code)} " for low, high in ranges for code in range(low, high + 1)}
 
 
 def unprepare(text: str) -> str:

@@ -18,7 +18,7 @@ from search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
-# Three chapters of 40 words or so: with STEP_WORDS at 50, a step each.
+# Three chapters of 40 words or so: with steps of 50 words, a step each.
 STORY = "\n\n".join(
     f"Chapter {n}\n\n"
     + "\n\n".join(f"Harry walked to the lighthouse{n} for the {p}th time today." for p in range(4))
@@ -29,6 +29,7 @@ STORY = "\n\n".join(
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch):
     monkeypatch.setattr(staging, "STEP_WORDS", 50)
+    monkeypatch.setattr(staging, "LONE_STEP_WORDS", 50)
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def test_a_long_work_is_written_in_several_transactions_of_a_few_chapters(
 
 
 def test_chapters_share_a_step_up_to_its_words(monkeypatch, on_step):
-    monkeypatch.setattr(staging, "STEP_WORDS", 100)
+    monkeypatch.setattr(staging, "LONE_STEP_WORDS", 100)
     steps = []
     on_step.append(lambda step, chapters: steps.append([c.position for c in chapters]))
 
@@ -255,7 +256,8 @@ def test_a_slow_import_whose_work_was_taken_over_stops(monkeypatch, on_step):
 
 def test_an_import_steps_aside_after_each_step_while_others_write_else_now_and_then(monkeypatch):
     """On SQLite, readers' writes waiting for the lock get it between two steps of an import:
-    after every step while they are writing, and otherwise often enough for a lone one."""
+    after every step (as long as the step held it) while they are writing, and otherwise often
+    enough for a lone one; and while they write, its steps are short."""
     slept = []
     monkeypatch.setattr(staging, "sleep", slept.append)
     turns = staging.Turns()
@@ -263,13 +265,29 @@ def test_an_import_steps_aside_after_each_step_while_others_write_else_now_and_t
     versions = iter([7, 7, 7, 7, 7, 7, 8, 8, 8])
     monkeypatch.setattr(turns, "_data_version", lambda: next(versions))
     held = staging.LONE_WRITER_WAIT_SECONDS / 2.5
+    words = [turns.words()]
 
     for _ in range(9):
         turns.after_step(held)
+        words.append(turns.words())
 
-    # Alone: at every third step, once it held the lock long enough. Others writing (from step 7):
-    # after every step.
-    assert slept == [held] * 2 + [held] * 3
+    # Alone: at every third step, once it held the lock long enough, for as long as a short step
+    # holds it. Others writing (from step 7): after every step.
+    aside = staging.LONE_STEP_ASIDE_SECONDS
+    assert held > aside
+    assert slept == [aside] * 2 + [held] * 3
+    assert words == [staging.LONE_STEP_WORDS] * 6 + [staging.STEP_WORDS] * 4
+
+
+def test_steps_take_as_many_words_as_the_import_may_write_when_each_begins():
+    chapters = [("one", 30), ("two", 30), ("three", 30), ("four", 30), ("five", 200)]
+    limits = iter([70, 40, 1000])
+
+    assert list(staging.in_steps(chapters, lambda: next(limits))) == [
+        ["one", "two"],
+        ["three"],
+        ["four", "five"],
+    ]
 
 
 def test_a_new_work_counts_as_updated_when_it_appears_not_when_its_import_began(on_step):

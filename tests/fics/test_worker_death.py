@@ -209,7 +209,7 @@ import json, os, pathlib, time
 from django.core.management import call_command
 from django.db import connections
 from fics import staging
-staging.STEP_WORDS = 1000
+staging.STEP_WORDS = staging.LONE_STEP_WORDS = 1000
 database = connections["default"]
 commit = database._commit
 steps = []
