@@ -67,7 +67,8 @@ def assemble_chapter(
         before = leading_note_count(_written_until_break(passages))
         after = leading_note_count(_written_until_break(reversed(passages)))
         # Notes need a story to stand apart from; a chapter of author's talk stays as it is.
-        if before + after < sum(not passage.is_break for passage in passages):
+        # (Most chapters have none: they are spared the count and a second tidying.)
+        if (before or after) and before + after < sum(not p.is_break for p in passages):
             end = len(passages) - after
             before_texts += [passage.paragraph.text for passage in passages[:before]]
             after_texts = [passage.paragraph.text for passage in passages[end:]] + after_texts
@@ -123,10 +124,14 @@ def _written_until_break(passages: Iterable[Passage]) -> Iterable[str]:
 
 def _tidy_breaks(passages: list[Passage]) -> list[Passage]:
     tidy: list[Passage] = []
+    # Whether the last passage kept is a break, or none is kept yet: a break is then dropped.
+    after_break = True
     for passage in passages:
-        if passage.is_break and (not tidy or tidy[-1].is_break):
+        is_break = passage.is_break
+        if is_break and after_break:
             continue
         tidy.append(passage)
-    if tidy and tidy[-1].is_break:
+        after_break = is_break
+    if tidy and after_break:
         tidy.pop()
     return tidy

@@ -1,6 +1,10 @@
+import re
+import sys
+
 import pytest
 
 from fics.parser import parse_story
+from fics.parser.rules import author_notes
 
 STORY = [
     "Clarke walked for hours, her steps taking her farther away from her people.",
@@ -70,3 +74,28 @@ def test_bold_markdown_notes_run_together():
         "Author's Note:",
         "Welcome back! I have improved a lot since Book 2.",
     ]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # Letters that match one of the words' letters with case ignored (dotted I, long s,
+        # dotless i, an old form of д) without lower-casing to it.
+        "Nothing here is mine: see the dİsclaimer.",
+        "I wrote this ſtory as a fıc for my friends.",
+        "Эти герои не принаᲁлежат мне.",
+    ],
+)
+def test_note_with_unusual_letters_at_the_start(note):
+    assert parts([note, *STORY]) == ([note], STORY, [])
+
+
+def test_every_letter_that_ignores_case_like_the_note_words_is_looked_for():
+    """A letter that matches one of the words' letters with case ignored either lower-cases to
+    it or makes note_score search the text as it is, so no note goes unseen."""
+    letters = set("".join(author_notes._DISOWNING_WORDS + author_notes._AUDIENCE_WORDS)) - {" "}
+    cased = (chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
+    for character in (c for c in cased if c.lower() != c or c.upper() != c):
+        for letter in letters:
+            if re.fullmatch(re.escape(letter), character, re.IGNORECASE):
+                assert character.lower() == letter or author_notes._CASE_EXCEPTIONS.match(character)

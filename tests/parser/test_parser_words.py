@@ -16,6 +16,11 @@ from fics.parser.rules.language import guess_language
         ("时间于你而言是什么？", 9),
         ("阿周那 said hello", 5),
         ("ハリーは言った", 7),
+        # Beyond ASCII: accented letters are letters, curly quotes and "…" are not, and odd
+        # spaces part words; "¾" counts as a digit where "¢" (the same first byte) does not.
+        ("Café — naïve’s “fiancée” …", 3),
+        ("It cost 5¢, not ¾ — ¢ ¢", 5),
+        ("x\u00a0y\u3000z", 3),
     ],
 )
 def test_count_words(text, count):

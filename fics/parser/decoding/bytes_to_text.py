@@ -24,10 +24,14 @@ _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 # UTF-8 read as Windows-1252 or Latin-1 leaves a lead byte (Â, Ã, â …) before a continuation
 # character. Only lines with such a pair go through ftfy, which is too slow for a whole novel.
-_MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+_MOJIBAKE_LEADS = "".join(map(chr, range(0xC2, 0xF5)))
+_MOJIBAKE_CONTINUATIONS = (
+    "".join(map(chr, range(0x80, 0xC0)))
+    + "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    + "".join(map(chr, range(0x2018, 0x201F)))
+    + "\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
+_MOJIBAKE_HINT = re.compile(f"[{re.escape(_MOJIBAKE_LEADS)}][{re.escape(_MOJIBAKE_CONTINUATIONS)}]")
 _LINE_BREAKS = "\r\u0085\u2028\u2029\u000b\u000c"
 _ODD_SPACES = "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 # Control characters too: PostgreSQL refuses NUL in text, and none of them is ever story text.
@@ -43,6 +47,26 @@ _REPLACEMENTS = {
 _TO_REPLACE = re.compile(f"[{re.escape(''.join(_REPLACEMENTS))}]")
 
 
+def _in_utf8(characters: str) -> bytes:
+    """A pattern over UTF-8 that finds any of these characters (none of them ASCII): for each
+    run of first bytes, the last bytes that may follow it."""
+    last_bytes: dict[bytes, bytes] = {}
+    for character in characters:
+        encoded = character.encode()
+        last_bytes[encoded[:-1]] = last_bytes.get(encoded[:-1], b"") + encoded[-1:]
+    return b"|".join(
+        re.escape(start) + b"[" + re.escape(ends) + b"]" for start, ends in last_bytes.items()
+    )
+
+
+# The hint in the text's UTF-8. Over bytes, the search tries a match only where there is a \xc3
+# (the first byte of Â to ô), which re finds by memchr: 2 ms for HPMOR, where the search over
+# its text takes 19 ms.
+_MOJIBAKE_HINT_UTF8 = re.compile(
+    b"(?:%s)(?:%s)" % (_in_utf8(_MOJIBAKE_LEADS), _in_utf8(_MOJIBAKE_CONTINUATIONS))
+)
+
+
 @dataclass(frozen=True)
 class DecodedText:
     text: str
@@ -55,7 +79,13 @@ def decode_story_bytes(data: bytes) -> DecodedText:
     text, encoding = _decode(data)
     if len(_BINARY_CONTROLS.findall(text[:100_000])) > 2:
         raise ParseError("This looks like a binary file, not a text file.")
-    text = normalise_text(_repair_mojibake(text))
+    # Text read as UTF-8 is its bytes: they are searched, rather than made again.
+    utf8 = (
+        data.removeprefix(codecs.BOM_UTF8)
+        if encoding == "utf-8"
+        else text.encode("utf-8", "surrogatepass")
+    )
+    text = normalise_text(_repair_mojibake(text, utf8))
     if not text.strip():
         raise ParseError("The file is empty.")
     return DecodedText(text, encoding)
@@ -107,8 +137,9 @@ def _as_latin_cp1252(data: bytes) -> str | None:
     return text
 
 
-def _repair_mojibake(text: str) -> str:
-    if not _MOJIBAKE_HINT.search(text):
+def _repair_mojibake(text: str, utf8: bytes) -> str:
+    """`utf8` is the text in UTF-8."""
+    if not _MOJIBAKE_HINT_UTF8.search(utf8):
         return text
     lines = text.split("\n")
     for number, line in enumerate(lines):

@@ -42,21 +42,54 @@ _SPEAKER = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|my|we|you|you're|y'all|please)\
 _DIALOGUE = re.compile(r"^[\"“”„«»\u2018'\u2019\u2014\u2013-]")
 _QUOTED = re.compile(r"[\"“„«][^\"“”„«»]*[\"”»]")
 _MAX_TALK_SCORE = 3
+# What every match of _DISOWNING and of _AUDIENCE_TALK holds, in lower case. Those patterns start
+# with \b and ignore case, so re tries them at every position of a paragraph; most paragraphs
+# hold none of these words, which str finds in C (note_score over the corpus's chapter ends:
+# 65 ms, 28 ms with this).
+_DISOWNING_WORDS = (
+    "own",
+    "disclaimer",
+    "all rights",
+    "appartien",
+    "pertenece",
+    "nicht",
+    "принадлеж",
+)
+_AUDIENCE_WORDS = (
+    "read", "review", "updat", "chapter", "story", "stori", "fic", "enjoy", "thank", "fav",
+    "follow", "feedback", "comment", "kudos", "beta", "patreon", "discord", "profile",
+    "next time", "let me know", "hope you", "sequel", "shot", "post", "writing",
+)  # fmt: skip
+# The characters that match a letter of those words, case ignored, without lower-casing to it:
+# dotted and dotless I, the long s, and old forms of Cyrillic letters. A text with one of them
+# is searched as it is.
+_CASE_EXCEPTIONS = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
 
 
 def note_score(text: str) -> int:
     if _DIALOGUE.match(text):
         return 0
-    score = NOTE if _MARKER.match(text) or _DISOWNING.search(text) else 0
+    disowning = _may_hold(text, _DISOWNING_WORDS) and _DISOWNING.search(text)
+    score = NOTE if _MARKER.match(text) or disowning else 0
     narration = _QUOTED.sub(" ", text)
-    topics = {match.lower() for match in _AUDIENCE_TALK.findall(narration)}
-    if _SPEAKER.search(narration):
-        score += min(len(topics), _MAX_TALK_SCORE) + bool(topics)
-    else:
-        score += min(len(topics), 1)
+    topics = (
+        {match.lower() for match in _AUDIENCE_TALK.findall(narration)}
+        if _may_hold(narration, _AUDIENCE_WORDS)
+        else set()
+    )
+    # Who speaks counts only with something to speak about.
+    if topics:
+        score += min(len(topics), _MAX_TALK_SCORE) + 1 if _SPEAKER.search(narration) else 1
     if is_bold_paragraph(text):
         score += NOTE_NEIGHBOUR
     return score
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    if _CASE_EXCEPTIONS.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 def leading_note_count(texts: Iterable[str]) -> int:

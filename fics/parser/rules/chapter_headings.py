@@ -50,9 +50,11 @@ def find_headings(units: list[Unit]) -> list[Heading]:
 
 def markdown_title(units: list[Unit]) -> str | None:
     """A Markdown heading on the first line, shallower than every later heading, names the work."""
-    levels = [_markdown_level(unit.text) for unit in units]
-    first, rest = levels[0] if levels else 0, [level for level in levels[1:] if level]
-    if first and rest and first < min(rest):
+    first = _markdown_level(units[0].text) if units else 0
+    if not first:
+        return None
+    rest = [level for unit in units[1:] if (level := _markdown_level(unit.text))]
+    if rest and first < min(rest):
         return strip_decoration(units[0].text)
     return None
 
@@ -106,7 +108,8 @@ def _markdown_level(text: str) -> int:
 
 def _markdown_chapter_level(units: list[Unit]) -> int:
     """The shallowest Markdown heading level, the work's title line aside; 0 when none."""
-    levels = Counter(_markdown_level(unit.text) for unit in units)
+    # Only a line that starts with "#" has a level: the others are not asked.
+    levels = Counter(_markdown_level(unit.text) for unit in units if unit.text.startswith("#"))
     del levels[0]
     if markdown_title(units):
         levels[_markdown_level(units[0].text)] -= 1

@@ -65,12 +65,16 @@ _FIRST_CHAPTER = re.compile(
     re.IGNORECASE,
 )
 MAX_HEADING_LENGTH = 100
+# The first letters of _NUMBERED's labels, of _NAMED's names, and the first characters of _CJK
+# and _CJK_NAMED, case ignored as they ignore it. Most lines start with none of them: one match
+# of this spares them the four patterns (asked of every line of a hard-wrapped book).
+_HEADING_START = re.compile("[cpbvltkгчкeiéпэ第序楔引尾终終后後番外]", re.IGNORECASE)
 
 
 def labelled_heading(text: str) -> str | None:
     """The title of a heading line that names itself a chapter, or None."""
     words = strip_decoration(text)
-    if len(words) > MAX_HEADING_LENGTH:
+    if len(words) > MAX_HEADING_LENGTH or not _HEADING_START.match(words):
         return None
     numbered = _NUMBERED.fullmatch(words)
     if numbered and not numbered.group("title"):

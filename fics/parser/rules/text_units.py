@@ -6,6 +6,7 @@ their lines are joined back here, so that later steps see one unit per paragraph
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
@@ -49,7 +50,10 @@ def read_units(text: str, *, markdown: bool) -> list[Unit]:
     # the file is not hard-wrapped, and its lines' layout (display widths: a search per line
     # that is not ASCII) is never needed.
     if blocks and median(len(raw) for _, block in blocks for raw in block) <= _MAX_WRAP_WIDTH:
-        laid_out = [(gap, [_laid_out(raw) for raw in block]) for gap, block in blocks]
+        # A line's width is its length when the file has no wide character (most files): one
+        # search of the text rather than one of each line that is not ASCII (curly quotes).
+        width = display_width if _WIDE_CHARS.search(text) else len
+        laid_out = [(gap, [_laid_out(raw, width) for raw in block]) for gap, block in blocks]
         widths = sorted(line.width for _, block in laid_out for line in block)
         # Most lines of a hard-wrapped file come close to the wrap width; letters and verse
         # are narrower blocks measured against it too.
@@ -71,10 +75,10 @@ def display_width(text: str) -> int:
     return len(text) + sum(map(len, _WIDE_RUN.findall(text)))
 
 
-def _first_word_width(text: str) -> int:
+def _first_word_width(text: str, width: Callable[[str], int]) -> int:
     if _WIDE_CHARS.match(text):
         return 2
-    return display_width(text.partition(" ")[0])
+    return width(text.partition(" ")[0])
 
 
 def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[str]]]:
@@ -102,10 +106,10 @@ def _blocks_of_lines(text: str, *, markdown: bool) -> list[tuple[int, list[str]]
     return blocks
 
 
-def _laid_out(raw: str) -> _Line:
+def _laid_out(raw: str, width: Callable[[str], int]) -> _Line:
     stripped = raw.lstrip()
     text = _single_spaced(stripped)
-    return _Line(raw, len(raw) - len(stripped), text, display_width(raw), _first_word_width(text))
+    return _Line(raw, len(raw) - len(stripped), text, width(raw), _first_word_width(text, width))
 
 
 def _single_spaced(text: str) -> str:
