@@ -37,11 +37,12 @@ from fics.preparing import PreparedWork, read_story
 # not file by file: the corpus's files before HPMOR take longer to read than to write, and one
 # child fell behind (the writes waited for it 1.2 s in all). Two catch up while the writes wait.
 READING_PROCESSES = 2
-# Files sent to be read ahead of the one being written: a few for each child, so that the
-# children go on while a long file is written (HPMOR: they would otherwise idle through it,
-# then keep the writes waiting for the long files after it). Each is held here once read,
-# until written: HPMOR, prepared, takes 12 MB.
-READ_AHEAD = 3 * READING_PROCESSES
+# How much of the files after the one being written may be sent to be read, in bytes: the
+# children go on reading while a long file is written, rather than idle through it and then
+# keep the writes waiting for the long files after it (reading HPMOR takes longer than
+# writing the files before it). Each file is held here once read, until written: prepared, it
+# takes about three times its size (HPMOR: 12 MB). One file is always sent, whatever its size.
+READ_AHEAD_BYTES = 8 * 1024 * 1024
 # The writes are what a folder's import waits for: on a machine with fewer cores than processes,
 # the children read with what the writing process leaves.
 READING_NICENESS = 10
@@ -154,14 +155,16 @@ def import_files(
 class _Couriers:
     """A thread per reading child, each taking the next file not yet sent there and back, as
     soon as its child is free: a child held up by a long file leaves the next ones to the other.
-    No more than READ_AHEAD files go ahead of the one being written."""
+    No more than READ_AHEAD_BYTES of files go ahead of the one being written."""
 
     def __init__(self, reader: StoryReader, files: list[Path], known: set[str]) -> None:
         self._files = files
+        self._sizes = [_size(file) for file in files]
         self._known = known  # the content hashes of the library's works
         self._ready: dict[int, _Pending | BaseException] = {}
         self._taken = 0  # files handed on to be written
         self._sent = 0  # files taken by a courier
+        self._ahead = 0  # bytes of the files taken by a courier, not yet handed on
         self._stopped = False
         self._changed = threading.Condition()
         for child in reader.children:
@@ -174,6 +177,7 @@ class _Couriers:
                 return None
             self._changed.wait_for(lambda: self._taken in self._ready)
             item = self._ready.pop(self._taken)
+            self._ahead -= self._sizes[self._taken]
             self._taken += 1
             self._changed.notify_all()
         if isinstance(item, BaseException):
@@ -186,7 +190,9 @@ class _Couriers:
             self._changed.notify_all()
 
     def _may_send(self) -> bool:
-        return self._stopped or self._sent < self._taken + READ_AHEAD
+        if self._stopped or self._sent == len(self._files) or self._sent == self._taken:
+            return True
+        return self._ahead + self._sizes[self._sent] <= READ_AHEAD_BYTES
 
     def _carry(self, child: ReadingChild) -> None:
         while True:
@@ -196,6 +202,7 @@ class _Couriers:
                     return
                 index = self._sent
                 self._sent += 1
+                self._ahead += self._sizes[index]
             try:
                 pending = _Pending.of(self._files[index], self._known)
                 pending.read(child)
@@ -204,6 +211,14 @@ class _Couriers:
             with self._changed:
                 self._ready[index] = pending
                 self._changed.notify_all()
+
+
+def _size(file: Path) -> int:
+    """The file's size; 0 when it cannot be read (_Pending says why, when its turn comes)."""
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 @dataclass

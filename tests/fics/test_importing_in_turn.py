@@ -1,8 +1,11 @@
 """A folder imported as import_fics does: each file read by a child while the one before it is
 written. The results come in the files' order, as one import after the other would give them."""
 
+import threading
+
 import pytest
 
+from fics import importing_in_turn
 from fics.importing import OnNewerVersion, Outcome
 from fics.importing_in_turn import ReadingChild, StoryReader, import_files
 from fics.models import Work
@@ -51,8 +54,10 @@ def test_results_follow_the_files_order_failures_in_place(tmp_path, settings):
     ]
 
 
-def test_files_are_still_imported_when_the_reading_children_die(tmp_path):
-    # More files than the children read ahead, so that some are left to read once they are gone.
+def test_files_are_still_imported_when_the_reading_children_die(tmp_path, monkeypatch):
+    # More files than the children read ahead (two of these), so that some are left to read
+    # once they are gone.
+    monkeypatch.setattr(importing_in_turn, "READ_AHEAD_BYTES", 40)
     files = story_files(tmp_path, [(f"{n}.txt", f"Story number {n}.\n".encode()) for n in range(6)])
 
     with StoryReader() as reader:
@@ -86,3 +91,49 @@ def test_files_the_library_has_already_are_not_read_again(tmp_path, monkeypatch)
         Outcome.IMPORTED,
     ]
     assert sent == ["three.txt"]
+
+
+def test_the_children_read_no_further_ahead_of_the_writes_than_allowed(tmp_path, monkeypatch):
+    """A folder of novels is not all held in memory at once: files are sent to be read while
+    those read and not yet written stay within READ_AHEAD_BYTES, and one at a time when a file
+    alone is larger."""
+    monkeypatch.setattr(importing_in_turn, "READ_AHEAD_BYTES", 250)
+    sizes = [100, 100, 100, 100, 400, 100]
+    files = story_files(
+        tmp_path,
+        [
+            (f"{n}.txt", f"Story {n}. ".encode() + b"x" * (size - 10) + b"\n")
+            for n, size in enumerate(sizes)
+        ],
+    )
+    sent = []
+    arrived = threading.Semaphore(0)
+    send = ReadingChild.send
+
+    def sending(child, data, name):
+        sent.append(name)
+        arrived.release()
+        return send(child, data, name)
+
+    monkeypatch.setattr(ReadingChild, "send", sending)
+
+    def sent_once_settled(count: int) -> list[str]:
+        for _ in range(count):
+            assert arrived.acquire(timeout=10)
+        assert not arrived.acquire(timeout=0.3)  # and nothing more
+        return sorted(sent)
+
+    with StoryReader() as reader:
+        results = import_files(reader, files, OnNewerVersion.ASK)
+        # The first file written, the next two are ahead of it (a third would make 300 bytes).
+        next(results)
+        assert sent_once_settled(3) == ["0.txt", "1.txt", "2.txt"]
+        next(results)
+        assert sent_once_settled(1) == ["0.txt", "1.txt", "2.txt", "3.txt"]
+        next(results)  # 3.txt alone is ahead: 4.txt would make 500 bytes
+        assert sent_once_settled(0) == ["0.txt", "1.txt", "2.txt", "3.txt"]
+        next(results)  # nothing is ahead: 4.txt is sent, larger than the limit as it is
+        assert sent_once_settled(1)[-1] == "4.txt"
+        rest = list(results)
+
+    assert [result.outcome for result in rest] == [Outcome.IMPORTED] * 2
