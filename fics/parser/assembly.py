@@ -68,7 +68,7 @@ def assemble_chapter(
         after = leading_note_count(_written_until_break(reversed(passages)))
         # Notes need a story to stand apart from; a chapter of author's talk stays as it is.
         # (Most chapters have none: they are spared the count and a second tidying.)
-        if (before or after) and before + after < sum(not p.is_break for p in passages):
+        if (before or after) and before + after < sum(not passage.is_break for passage in passages):
             end = len(passages) - after
             before_texts += [passage.paragraph.text for passage in passages[:before]]
             after_texts = [passage.paragraph.text for passage in passages[end:]] + after_texts

@@ -154,3 +154,23 @@ def test_a_chapter_repeated_verbatim_is_kept_once():
 )
 def test_title_from_filename(filename, title):
     assert title_from_filename(filename) == title
+
+
+def test_a_line_is_looked_at_as_a_heading_whatever_label_or_name_it_starts_with():
+    """labelled_heading spares the lines that start with none of the labels' and names' first
+    letters (_HEADING_START): a label or name added to the patterns must start with one it
+    knows, in either case, or lines that start with it are never headings."""
+    from fics.parser.rules import chapter_labels
+
+    named = chapter_labels._NAMED.pattern.removeprefix("(?P<name>").split(")")[0]
+    cjk_named = chapter_labels._CJK_NAMED.pattern.removeprefix("(?:").split(")")[0]
+    words = [
+        *chapter_labels._LABEL.removeprefix("(?:").removesuffix(")").split("|"),
+        *named.split("|"),
+        *cjk_named.split("|"),
+        chapter_labels._CJK.pattern[0],
+    ]
+    assert len(words) > 40
+    for word in words:
+        for first in {word[0], word[0].upper()}:
+            assert chapter_labels._HEADING_START.match(first), word

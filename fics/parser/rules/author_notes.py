@@ -25,6 +25,8 @@ _MARKER = re.compile(
     r"作者的话|作者有话说|作者有话要说|作者注|作者按)",
     re.IGNORECASE,
 )
+# Each alternative of the next two patterns holds one of _DISOWNING_WORDS or _AUDIENCE_WORDS
+# below: a new one needs its word there, or it is never looked for.
 _DISOWNING = re.compile(
     r"\b(?:i|we)\s+(?:do\s+not|don'?t|do\s+n't)\s+own\b|\bdisclaimer\b|\ball rights\b|"
     r"ne\s+m['’]appartien|no\s+me\s+pertenece|geh[öo]r\w*\s+(?:nicht\s+mir|mir\s+nicht)|"
@@ -79,7 +81,7 @@ def note_score(text: str) -> int:
     )
     # Who speaks counts only with something to speak about.
     if topics:
-        score += min(len(topics), _MAX_TALK_SCORE) + 1 if _SPEAKER.search(narration) else 1
+        score += (min(len(topics), _MAX_TALK_SCORE) + 1) if _SPEAKER.search(narration) else 1
     if is_bold_paragraph(text):
         score += NOTE_NEIGHBOUR
     return score

@@ -19,7 +19,7 @@ _LABEL_END = re.compile(r"[\]\n]")
 # CommonMark lets a backslash escape any ASCII punctuation ("\\@name" is "@name"); a run of
 # one delimiter character is read as a whole.
 _MARKUP = re.compile(rf"\\(?P<escaped>[{re.escape(string.punctuation)}])|\*+|_+")
-# What every piece of markup above starts with.
+# Every piece of markup above holds one of these (an image's "![" holds its "[").
 _MARKUP_CHARACTERS = "*_\\["
 
 
