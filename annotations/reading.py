@@ -14,6 +14,7 @@ from annotations.anchoring import Highlight, Span
 from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
+from fics.db import prepared_cursor
 from fics.models import Chapter, Work
 from fics.progress import READ_PAST_SQL, VISIT_SQL, Visit, visit_params
 from groups.models import Membership
@@ -312,7 +313,7 @@ def after_write(
         hidden = HIDDEN_SPOILERS_SQL
         joined = f"JOIN {Chapter._meta.db_table} AS chapter ON chapter.id = a.chapter_id "
     near = 'a.start < %(last)s AND a."end" > %(first)s'
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f'SELECT a.id, a.start, a."end", a.orphaned, {near}, a.owner_id, a.colour, '
             f"CASE WHEN {near} THEN a.exact END, {hidden} "
