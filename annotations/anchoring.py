@@ -219,10 +219,14 @@ class ChapterText:
             while next_ranked < len(ranked) and ranked[next_ranked].span.start < end:
                 reaching.append(ranked[next_ranked])
                 next_ranked += 1
-            reaching = [h for h in reaching if h.span.end > start]
+            if reaching:  # most segments have none: a long chapter is walked at little cost
+                reaching = [h for h in reaching if h.span.end > start]
             if keys is not None and segment.key not in keys:
                 # Not drawn; its marks would have been the first of these highlights.
-                first_drawn.update(h.annotation_id for h in reaching if isinstance(h, Highlight))
+                if reaching:
+                    first_drawn.update(
+                        h.annotation_id for h in reaching if isinstance(h, Highlight)
+                    )
                 continue
             touching = sorted(reaching, key=_nesting_rank)
             rendered[segment.key] = self._segment_html(start, end, touching, first_drawn)

@@ -60,14 +60,9 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such annotation.")
-    columns = _annotation_columns()
-    values = []
-    for value, (column, converters) in zip(row[: len(columns)], columns, strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        values.append(value)
-    annotation = Annotation.from_db(connection.alias, None, values)
-    annotation.reply_count, *chapter = row[len(columns) :]
+    fields = len(Annotation._meta.concrete_fields)
+    annotation = _instance(Annotation, row[:fields])
+    annotation.reply_count, *chapter = row[fields:]
     annotation.owner = reader
     annotation.chapter = _written_chapter(chapter)
     return annotation
@@ -88,13 +83,23 @@ def _own_annotation_sql(deleted: bool) -> str:
     )
 
 
+def _instance(model, row):
+    """An instance of `model` from a row of all its columns, in its fields' order."""
+    values = []
+    for value, (column, converters) in zip(row, _columns(model), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, None, values)
+
+
 @cache
-def _annotation_columns() -> list[tuple]:
-    """Each of Annotation's columns with what turns the database's value into the field's, as
+def _columns(model) -> list[tuple]:
+    """Each of the model's columns with what turns the database's value into the field's, as
     the ORM applies them (SQLite's dates and booleans; nothing on PostgreSQL)."""
     columns = []
-    for field in Annotation._meta.concrete_fields:
-        column = field.get_col(ANNOTATIONS)
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         columns.append((column, converters))
     return columns
@@ -119,13 +124,16 @@ def _loaded(model, values: dict):
 
 def reader_tags(reader) -> list[Tag]:
     """The reader's tags in the order pages list them, as Tag.objects.filter(owner=reader)."""
-    return list(Tag.objects.raw(_reader_tags_sql(), [reader.pk]))
+    with prepared_cursor() as cursor:
+        cursor.execute(_reader_tags_sql(), [reader.pk])
+        return [_instance(Tag, row) for row in cursor.fetchall()]
 
 
 @cache
 def _reader_tags_sql() -> str:
-    """That query's SQL, with Tag's ordering, compiled once: compiling it for every tagged
-    highlight saved cost more than running it."""
+    """That query's SQL, with Tag's ordering and its columns in its fields' order, compiled
+    once: compiling it for every tagged highlight saved cost more than running it, and so did
+    reading it as a raw queryset."""
     sql, params = Tag.objects.filter(owner=0).query.sql_with_params()
     if params != (0,):
         raise RuntimeError(f"the reader's tags are looked up with other parameters: {params}")
