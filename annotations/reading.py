@@ -296,17 +296,12 @@ def after_write(
     tells; its tags are hidden with its note).
     """
     keys = source.keys_touching(spans)
-    starts = source.text.segment_starts()
-    bounds = [
-        (starts[segment.key], starts[segment.key] + len(segment.text))
-        for segment in source.text.segments
-        if segment.key in keys
-    ]
+    bounds = [source.text.segment_span(key) for key in keys]
     where, params = state.shown_sql(chapter.pk)
     # Near: over those blocks (none is, when there is no block to draw).
     params |= {
-        "last": max((end for _, end in bounds), default=0),
-        "first": min((start for start, _ in bounds), default=0),
+        "last": max((bound.end for bound in bounds), default=0),
+        "first": min((bound.start for bound in bounds), default=0),
     }
     hidden, joined = "FALSE", ""
     if state.colour_by_tag:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from psycopg.pq import Format
 
@@ -17,16 +17,18 @@ class _PreparingCursor(psycopg.Cursor):
 
 
 @contextmanager
-def prepared_cursor() -> Iterator:
-    """A cursor for statements sent on every highlight saved, whose text is the same from one
-    request to the next: on PostgreSQL each is parsed and planned once per connection (a
-    prepared statement), where planning the search document's statement anew cost twenty
-    times more than running it. Elsewhere Django's own cursor (SQLite keeps its statements).
+def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator:
+    """A cursor for the statements sent most (reading each request's reader, saving a
+    highlight), whose text is the same from one request to the next: on PostgreSQL each is
+    parsed and planned once per connection (a prepared statement), where planning the search
+    document's statement anew cost twenty times more than running it. Elsewhere Django's own
+    cursor (SQLite keeps its statements).
 
     Django sends every other statement with its values written in, never prepared, as a
     pooler in transaction mode needs; such a pooler would need these sent that way too. Its
     queries are seen as any other (connection.execute_wrapper, assertNumQueries).
     """
+    connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
