@@ -15,9 +15,11 @@ Pure Python, no Django: everything is tested without a database.
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
+from types import MappingProxyType
 
 SEPARATOR = "\n\n"
 CONTEXT = 32
@@ -99,11 +101,26 @@ class ChapterText:
         self._astral = [match.start() for match in _ASTRAL.finditer(self.text)]
         self._astral_utf16_ends = [index + count + 2 for count, index in enumerate(self._astral)]
 
-    def segment_starts(self) -> dict[str, int]:
+    def segment_starts(self) -> Mapping[str, int]:
         """Where each segment starts in the chapter text, in code points."""
+        return MappingProxyType(self._segment_starts)
+
+    def segment_span(self, key: str) -> Span:
+        """Where the segment with this key is in the chapter text, in code points."""
+        index = self._segment_index[key]
+        return Span(self._starts[index], self._ends[index])
+
+    # Built once each: a highlight's write asks several times, and each took 50 µs to build
+    # for a long chapter.
+    @cached_property
+    def _segment_starts(self) -> dict[str, int]:
         return {
             segment.key: start for segment, start in zip(self.segments, self._starts, strict=True)
         }
+
+    @cached_property
+    def _segment_index(self) -> dict[str, int]:
+        return {segment.key: index for index, segment in enumerate(self.segments)}
 
     def utf16_starts(self) -> dict[str, int]:
         """Where each segment starts in the chapter text, in UTF-16 units, as the browser counts."""
@@ -215,14 +232,28 @@ class ChapterText:
         # highlights near it.
         reaching: list[Highlight | Styling] = []
         next_ranked = 0
-        for segment, start, end in zip(self.segments, self._starts, self._ends, strict=True):
+        first = 0
+        if keys is not None:
+            # The segments before the first one asked for and before anything drawn starts
+            # change nothing: the walk starts after them.
+            indexes = [self._segment_index[key] for key in keys if key in self._segment_index]
+            first = min(indexes, default=len(self.segments))
+            if ranked:
+                first = min(first, bisect_right(self._ends, ranked[0].span.start))
+        for segment, start, end in zip(
+            self.segments[first:], self._starts[first:], self._ends[first:], strict=True
+        ):
             while next_ranked < len(ranked) and ranked[next_ranked].span.start < end:
                 reaching.append(ranked[next_ranked])
                 next_ranked += 1
-            reaching = [h for h in reaching if h.span.end > start]
+            if reaching:
+                reaching = [h for h in reaching if h.span.end > start]
             if keys is not None and segment.key not in keys:
                 # Not drawn; its marks would have been the first of these highlights.
-                first_drawn.update(h.annotation_id for h in reaching if isinstance(h, Highlight))
+                if reaching:
+                    first_drawn.update(
+                        h.annotation_id for h in reaching if isinstance(h, Highlight)
+                    )
                 continue
             touching = sorted(reaching, key=_nesting_rank)
             rendered[segment.key] = self._segment_html(start, end, touching, first_drawn)

@@ -14,6 +14,7 @@ from annotations.anchoring import Highlight, Span
 from annotations.chapter_source import ChapterSource, chapter_source
 from annotations.group_activity import NEWS_SQL
 from annotations.models import Annotation, Colour, Tag
+from fics.db import prepared_cursor
 from fics.models import Chapter, Work
 from fics.progress import READ_PAST_SQL, VISIT_SQL, Visit, visit_params
 from groups.models import Membership
@@ -295,24 +296,19 @@ def after_write(
     tells; its tags are hidden with its note).
     """
     keys = source.keys_touching(spans)
-    starts = source.text.segment_starts()
-    bounds = [
-        (starts[segment.key], starts[segment.key] + len(segment.text))
-        for segment in source.text.segments
-        if segment.key in keys
-    ]
+    bounds = [source.text.segment_span(key) for key in keys]
     where, params = state.shown_sql(chapter.pk)
     # Near: over those blocks (none is, when there is no block to draw).
     params |= {
-        "last": max((end for _, end in bounds), default=0),
-        "first": min((start for start, _ in bounds), default=0),
+        "last": max((bound.end for bound in bounds), default=0),
+        "first": min((bound.start for bound in bounds), default=0),
     }
     hidden, joined = "FALSE", ""
     if state.colour_by_tag:
         hidden = HIDDEN_SPOILERS_SQL
         joined = f"JOIN {Chapter._meta.db_table} AS chapter ON chapter.id = a.chapter_id "
     near = 'a.start < %(last)s AND a."end" > %(first)s'
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f'SELECT a.id, a.start, a."end", a.orphaned, {near}, a.owner_id, a.colour, '
             f"CASE WHEN {near} THEN a.exact END, {hidden} "

@@ -3,9 +3,10 @@ saving, editing, deleting and restoring a highlight.
 
 Django builds an INSERT or UPDATE anew for every save (each field's value prepared, quoted and
 compiled); for a highlight that cost more than the database took to run it. These send the same
-statements with the values Django would send (each field's `pre_save`, which stamps `auto_now`
-fields, then `get_db_prep_save`), but without pre_save and post_save signals: they are only for
-writes that send annotation_written (annotations.signals), which is how receivers hear of them.
+statements, prepared (fics.db), with the values Django would send (each field's `pre_save`,
+which stamps `auto_now` fields, then `get_db_prep_save`), but without pre_save and post_save
+signals: they are only for writes that send annotation_written (annotations.signals), which is
+how receivers hear of them.
 """
 
 from functools import cache
@@ -13,6 +14,7 @@ from functools import cache
 from django.db import DatabaseError, connection
 
 from annotations.models import Annotation
+from fics.db import prepared_cursor
 
 TABLE = Annotation._meta.db_table
 
@@ -23,7 +25,7 @@ def insert(annotation: Annotation) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(annotation, True), connection) for field in fields
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, values)
         annotation.pk = cursor.fetchone()[0]
     annotation._state.adding = False
@@ -36,7 +38,7 @@ def update(annotation: Annotation, field_names: tuple[str, ...]) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(annotation, False), connection) for field in fields
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*values, annotation.pk])
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")

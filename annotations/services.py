@@ -15,6 +15,7 @@ from annotations.note_html import render_note
 from annotations.reanchoring import Anchor, Placement, reanchor
 from annotations.signals import annotation_written, whole_write
 from annotations.write_lookups import reader_tags
+from fics.db import prepared_cursor
 from fics.models import Chapter, hold_chapter
 from groups.models import ReadingGroup
 
@@ -141,9 +142,9 @@ def _link_tags(annotation_id: int, tags: Sequence[Tag], *, replacing: bool = Fal
 
     Written out rather than through tags.set(), which reads the links first to tell receivers
     of m2m_changed the difference (annotation_written tells of the whole write), and rather
-    than built by the ORM, which cost more than sending them on each highlight saved. On
-    PostgreSQL one statement: both parts see the same snapshot, and the rows deleted are
-    never those inserted.
+    than built by the ORM, which cost more than sending them on each highlight saved; and
+    prepared (fics.db). On PostgreSQL one statement: both parts see the same snapshot, and the
+    rows deleted are never those inserted.
     """
     ids = [tag.pk for tag in tags]
     statements = []
@@ -166,7 +167,7 @@ def _link_tags(annotation_id: int, tags: Sequence[Tag], *, replacing: bool = Fal
     if len(statements) == 2 and connection.vendor == "postgresql":
         (delete, delete_params), (insert, insert_params) = statements
         statements = [(f"WITH unlinked AS ({delete}) {insert}", delete_params + insert_params)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
 

@@ -3,8 +3,9 @@ annotation and its chapter, each in one written-out query; and the reader's tags
 
 Saving a highlight is the app's busiest write; building these lookups with the ORM (a chapter
 with its work, an annotation with its chapter, its work and its thread's count) cost more than
-the rest of the write. The chapter and the work are loaded with only the columns a write and its
-answer read (WRITTEN_CHAPTER): the others load on first use, as after `only()`.
+the rest of the write, and so did planning them anew: they are prepared (fics.db). The chapter
+and the work are loaded with only the columns a write and its answer read (WRITTEN_CHAPTER): the
+others load on first use, as after `only()`.
 """
 
 from functools import cache
@@ -13,6 +14,7 @@ from django.db import connection
 from django.http import Http404
 
 from annotations.models import Annotation, Reply, Tag
+from fics.db import prepared_cursor
 from fics.models import Chapter, Work
 
 ANNOTATIONS, CHAPTERS = Annotation._meta.db_table, Chapter._meta.db_table
@@ -37,7 +39,7 @@ REPLY_COUNT_SQL = f"""(SELECT COUNT(*) FROM {Reply._meta.db_table} AS r
 def get_chapter(work_pk: int, position: int) -> Chapter:
     """The work's chapter at this position, for a new annotation on it; Http404 if none, or
     if the work is still being imported (fics.staging)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT {WRITTEN_CHAPTER} FROM {CHAPTERS} AS c {WORK_JOIN} "
             "WHERE c.work_id = %s AND c.position = %s AND w.staged_at IS NULL",
@@ -53,21 +55,54 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
     """The reader's own annotation (a deleted one when `deleted`), with its chapter and the
     count of its thread's replies they see (`reply_count`, which its list entry shows); every
     other one is Http404, as if it did not exist."""
-    found = Annotation.objects.raw(
-        f"SELECT a.*, {REPLY_COUNT_SQL} AS reply_count, {WRITTEN_CHAPTER} "
+    with prepared_cursor() as cursor:
+        cursor.execute(_own_annotation_sql(deleted), {"pk": pk, "reader": reader.pk})
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such annotation.")
+    fields = len(Annotation._meta.concrete_fields)
+    annotation = _instance(Annotation, row[:fields])
+    annotation.reply_count, *chapter = row[fields:]
+    annotation.owner = reader
+    annotation.chapter = _written_chapter(chapter)
+    return annotation
+
+
+@cache
+def _own_annotation_sql(deleted: bool) -> str:
+    """Every column of the annotation `a` as Annotation's fields list them (their names would
+    clash with the chapter's), its thread's count, then its WRITTEN_CHAPTER."""
+    columns = ", ".join(
+        f"a.{connection.ops.quote_name(field.column)}" for field in Annotation._meta.concrete_fields
+    )
+    return (
+        f"SELECT {columns}, {REPLY_COUNT_SQL}, {WRITTEN_CHAPTER} "
         f"FROM {ANNOTATIONS} AS a JOIN {CHAPTERS} AS c ON c.id = a.chapter_id {WORK_JOIN} "
         f"WHERE a.id = %(pk)s AND a.owner_id = %(reader)s "
-        f"AND a.deleted_at IS {'NOT NULL' if deleted else 'NULL'}",
-        {"pk": pk, "reader": reader.pk},
+        f"AND a.deleted_at IS {'NOT NULL' if deleted else 'NULL'}"
     )
-    for annotation in found:
-        annotation.owner = reader
-        annotation.chapter = _written_chapter(
-            [getattr(annotation, f"c_{field}") for field in CHAPTER_FIELDS]
-            + [getattr(annotation, f"w_{field}") for field in WORK_FIELDS]
-        )
-        return annotation
-    raise Http404("No such annotation.")
+
+
+def _instance(model, row):
+    """An instance of `model` from a row of all its columns, in its fields' order."""
+    values = []
+    for value, (column, converters) in zip(row, _columns(model), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, None, values)
+
+
+@cache
+def _columns(model) -> list[tuple]:
+    """Each of the model's columns with what turns the database's value into the field's, as
+    the ORM applies them (SQLite's dates and booleans; nothing on PostgreSQL)."""
+    columns = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        columns.append((column, converters))
+    return columns
 
 
 def _written_chapter(row) -> Chapter:
@@ -89,13 +124,16 @@ def _loaded(model, values: dict):
 
 def reader_tags(reader) -> list[Tag]:
     """The reader's tags in the order pages list them, as Tag.objects.filter(owner=reader)."""
-    return list(Tag.objects.raw(_reader_tags_sql(), [reader.pk]))
+    with prepared_cursor() as cursor:
+        cursor.execute(_reader_tags_sql(), [reader.pk])
+        return [_instance(Tag, row) for row in cursor.fetchall()]
 
 
 @cache
 def _reader_tags_sql() -> str:
-    """That query's SQL, with Tag's ordering, compiled once: compiling it for every tagged
-    highlight saved cost more than running it."""
+    """That query's SQL, with Tag's ordering and its columns in its fields' order, compiled
+    once: compiling it for every tagged highlight saved cost more than running it, and so did
+    reading it as a raw queryset."""
     sql, params = Tag.objects.filter(owner=0).query.sql_with_params()
     if params != (0,):
         raise RuntimeError(f"the reader's tags are looked up with other parameters: {params}")

@@ -120,6 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Opening SQLite and running those pragmas on every request cost more than a cached page.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Lets fics.db.prepared_cursor prepare its statements: Django's own cursors bind values on
+    # the client and are never prepared, whatever this says. None, Django's default, sends
+    # those unprepared too, as a pooler in transaction mode that drops prepared statements needs.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5} | DATABASES["default"].get(
+        "OPTIONS", {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

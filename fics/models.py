@@ -4,6 +4,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from fics.db import prepared_cursor
 from fics.parser.assembly import title_from_filename
 
 
@@ -200,8 +201,8 @@ def hold_chapter(chapter_id: int) -> str | None:
     """As ChapterQuerySet.hold, for a caller that has read the chapter already: its work's
     content hash as the lock found it (not the one read before if an update committed
     meanwhile), or None if the chapter is gone. Saving a highlight holds its chapter so: one
-    statement written out, as loading the work's row again, or building the statement with the
-    ORM, cost more than running it.
+    statement written out and prepared, as loading the work's row again, building the statement
+    with the ORM, or planning it anew, cost more than running it.
     """
     sql = (
         'SELECT w.content_hash FROM "fics_work" AS w '
@@ -211,7 +212,7 @@ def hold_chapter(chapter_id: int) -> str | None:
         # The work's row first, then its chapter's: the tables' rows are locked in the order
         # FROM names them, as in `hold`.
         sql += " FOR KEY SHARE"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [chapter_id])
         row = cursor.fetchone()
     return row[0] if row else None

@@ -12,6 +12,7 @@ from itertools import batched
 from django.db import connection
 
 from annotations.models import Annotation, Tag
+from fics.db import prepared_cursor
 from fics.models import Chapter, Paragraph, Work
 from search import backends
 from search.models import SearchDocument
@@ -79,10 +80,17 @@ def _tag_names() -> str:
 
 
 def _insert(
-    kind: str, select: str, body: str, where: str, params: list, replacing: tuple[str, list] = ()
+    kind: str,
+    select: str,
+    body: str,
+    where: str,
+    params: list,
+    replacing: tuple[str, list] = (),
+    prepared: bool = False,
 ) -> None:
     """Insert the documents of one kind that `select` (aliasing the work `w`) finds, after
-    deleting those `replacing` (a WHERE clause over the documents and its parameters) finds."""
+    deleting those `replacing` (a WHERE clause over the documents and its parameters) finds;
+    as a prepared statement (fics.db.prepared_cursor) when `prepared`."""
     body_sql, body_params = _prepared(body)
     segment, owner, shared, chapter, annotation = {
         "work": ("''", "NULL", "FALSE", "NULL", "NULL"),
@@ -105,7 +113,7 @@ def _insert(
         )
     elif replacing:
         _delete(*replacing)
-    with connection.cursor() as cursor:
+    with prepared_cursor() if prepared else connection.cursor() as cursor:
         cursor.execute(prefix + sql, [*prefix_params, kind, *body_params, *params])
 
 
@@ -136,14 +144,17 @@ def _insert_chapters(where: str, params: list, *, text: bool = True) -> None:
     _insert("text", paragraphs, "p.text", f"NOT c.removed AND p.text <> '' AND {where}", params)
 
 
-def _insert_annotations(where: str, params: list, replacing: tuple[str, list] = ()) -> None:
+def _insert_annotations(
+    where: str, params: list, replacing: tuple[str, list] = (), prepared: bool = False
+) -> None:
     """Live annotations: the quote, the note as written and the tags' names."""
     annotations = (
         f"FROM {ANNOTATIONS} a JOIN {CHAPTERS} c ON c.id = a.chapter_id "
         f"JOIN {WORKS} w ON w.id = c.work_id"
     )
     body = f"a.exact || ' ' || a.note || ' ' || {_tag_names()}"
-    _insert("annotation", annotations, body, f"a.deleted_at IS NULL AND {where}", params, replacing)
+    where = f"a.deleted_at IS NULL AND {where}"
+    _insert("annotation", annotations, body, where, params, replacing, prepared)
 
 
 def _delete(where: str, params: list) -> None:
@@ -183,9 +194,11 @@ def index_chapters(chapter_ids: Iterable[int], *, text: bool = True) -> None:
 
 
 def index_annotations(annotation_ids: Iterable[int]) -> None:
-    """These annotations as they are now; deleted ones leave the index."""
+    """These annotations as they are now; deleted ones leave the index. Sent for every note a
+    reader saves, edits or deletes: prepared, since planning it cost more than running it."""
     for ids in _batches(annotation_ids):
-        _insert_annotations(f"a.id IN ({_in(ids)})", ids, (f"annotation_id IN ({_in(ids)})", ids))
+        replacing = (f"annotation_id IN ({_in(ids)})", ids)
+        _insert_annotations(f"a.id IN ({_in(ids)})", ids, replacing, prepared=True)
 
 
 def annotations_mentioning(*, owner: int, words: str) -> list[int]:
