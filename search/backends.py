@@ -164,8 +164,8 @@ class SQLite:
     """One FTS5 table over the documents' bodies, kept by triggers: Porter stems English words
     (and only English ones); bm25 and snippet()."""
 
-    # A prefix costs FTS5 about what a word does (search/migrations/0003: a two-letter prefix
-    # index, longer prefixes read from the terms' own index in order), and looking the whole
+    # A prefix (three letters or more: search.query.forms) costs FTS5 about what a word does
+    # (read from the terms' own index in order, search/migrations/0004), and looking the whole
     # word up first would only make a search look twice.
     whole_word_first = False
 

@@ -94,6 +94,8 @@ class Term:
 
 # The shortest a bare word is cut to (see `forms`).
 MIN_CUT = 4
+# The fewest letters a word being typed has to match as a prefix (see `forms`).
+MIN_PREFIX = 3
 
 
 def forms(term: Term, *, typing: bool) -> list[tuple[tuple[str, ...], bool]]:
@@ -102,8 +104,13 @@ def forms(term: Term, *, typing: bool) -> list[tuple[tuple[str, ...], bool]]:
     lists: 60 ms for two words over 600,000 documents). The word being typed (`typing`: the
     query's last bare word) is a prefix, and may end in half a suffix that its stem lacks
     ("walki" is no prefix of "walk", the stem of "walking"): it also matches with its last one
-    or two letters dropped, while four remain."""
-    if not (term.prefix and typing):
+    or two letters dropped, while four remain.
+
+    Typed so far as one or two letters, it is still a whole word: such a prefix begins most of a
+    language's words, and so matches nearly every paragraph, and it cost SQLite a prefix index
+    of its own, a fifth of what an import spends on the full-text index (search/migrations/0004).
+    """
+    if not (term.prefix and typing) or len(term.words[-1]) < MIN_PREFIX:
         return [(term.words, False)]
     *head, last = term.words
     cuts = [last[:-drop] for drop in (1, 2) if len(last) - drop >= MIN_CUT]

@@ -54,6 +54,12 @@ def test_bare_words_match_as_prefixes_and_by_their_stems(reader, story):
     assert found(reader, "lighth") == ["text:p1"]
 
 
+def test_a_prefix_needs_three_letters_and_two_are_a_word(reader, story):
+    assert found(reader, "Cla") == ["text:p1"]
+    # Nearly every paragraph holds a word that starts with two given letters.
+    assert found(reader, "Cl") == []
+
+
 def test_words_in_quotes_match_together(reader, story):
     assert found(reader, '"the river at dawn"') == ["text:p1"]
     assert found(reader, '"dawn river"') == []

@@ -49,6 +49,12 @@ def test_the_word_being_typed_also_matches_without_its_last_letters():
     assert forms(Term(("the", "river"), False), typing=True) == [(("the", "river"), False)]
 
 
+def test_a_word_typed_so_far_as_one_or_two_letters_is_a_whole_word():
+    assert forms(Term(("cl",), True), typing=True) == [(("cl",), False)]
+    assert forms(Term(("don", "t"), True), typing=True) == [(("don", "t"), False)]
+    assert forms(Term(("cla",), True), typing=True) == [(("cla",), True)]
+
+
 def test_cjk_is_spaced_for_the_index_and_joined_for_the_reader():
     text = "東京の夜。 Tokyo night"
     assert prepare(text).split() == ["東", "京", "の", "夜", "。", "Tokyo", "night"]
