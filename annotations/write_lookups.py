@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import Http404
 
 from annotations.models import Annotation, Reply, Tag
-from fics.db import prepared_cursor
+from fics.db import instance_from_row, prepared_cursor
 from fics.models import Chapter, Work
 
 ANNOTATIONS, CHAPTERS = Annotation._meta.db_table, Chapter._meta.db_table
@@ -61,7 +61,7 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
     if row is None:
         raise Http404("No such annotation.")
     fields = len(Annotation._meta.concrete_fields)
-    annotation = _instance(Annotation, row[:fields])
+    annotation = instance_from_row(Annotation, row[:fields])
     annotation.reply_count, *chapter = row[fields:]
     annotation.owner = reader
     annotation.chapter = _written_chapter(chapter)
@@ -81,28 +81,6 @@ def _own_annotation_sql(deleted: bool) -> str:
         f"WHERE a.id = %(pk)s AND a.owner_id = %(reader)s "
         f"AND a.deleted_at IS {'NOT NULL' if deleted else 'NULL'}"
     )
-
-
-def _instance(model, row):
-    """An instance of `model` from a row of all its columns, in its fields' order."""
-    values = []
-    for value, (column, converters) in zip(row, _columns(model), strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        values.append(value)
-    return model.from_db(connection.alias, None, values)
-
-
-@cache
-def _columns(model) -> list[tuple]:
-    """Each of the model's columns with what turns the database's value into the field's, as
-    the ORM applies them (SQLite's dates and booleans; nothing on PostgreSQL)."""
-    columns = []
-    for field in model._meta.concrete_fields:
-        column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        columns.append((column, converters))
-    return columns
 
 
 def _written_chapter(row) -> Chapter:
@@ -126,7 +104,7 @@ def reader_tags(reader) -> list[Tag]:
     """The reader's tags in the order pages list them, as Tag.objects.filter(owner=reader)."""
     with prepared_cursor() as cursor:
         cursor.execute(_reader_tags_sql(), [reader.pk])
-        return [_instance(Tag, row) for row in cursor.fetchall()]
+        return [instance_from_row(Tag, row) for row in cursor.fetchall()]
 
 
 @cache

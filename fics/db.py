@@ -1,7 +1,8 @@
 """Database helpers shared by every app."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -44,3 +45,30 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator:
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:
         yield cursor
+
+
+def instance_from_row(model, row: Sequence, using: str = DEFAULT_DB_ALIAS):
+    """An instance of `model` from a row of all its columns in its fields' order (as
+    `model_columns` lists them), made as the ORM makes one: each value through its converters,
+    then Model.from_db."""
+    connection = connections[using]
+    values = []
+    for value, (column, converters) in zip(row, model_columns(model, using), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(using, None, values)
+
+
+@cache
+def model_columns(model, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Each of the model's columns, in its fields' order, with what turns the database's value
+    into the field's, as the ORM applies them (SQLite's dates and booleans; nothing on
+    PostgreSQL)."""
+    connection = connections[using]
+    columns = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        columns.append((column, converters))
+    return columns
