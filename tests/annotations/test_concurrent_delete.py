@@ -61,9 +61,10 @@ def at_once(*actions):
 
 
 def later(attempt: int, action):
-    """`action`, started a little later on most tries (0-7 ms, in turn): a delete starts sooner
-    on its way to the rows than a save does, and released together it nearly always wins; held
-    back, it meets the save at every point of its way, and sometimes lets it finish first."""
+    """`action` (Alice's delete, or the update), started 0-7 ms late, in turn over the tries:
+    released together with Bob's save, it reaches the rows first nearly every time (40 tries of
+    40 once); held back, it meets the save at every point of its way, and sometimes lets it
+    finish first."""
 
     def run():
         time.sleep(attempt % 8 * 0.001)
