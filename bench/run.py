@@ -120,7 +120,7 @@ def bench_import() -> None:
     print(f"import: {len(files)} files, {mb:.1f} MB, {total_paragraphs:,} paragraphs")
     print(
         f"  {elapsed:.2f} s in all, the median of {len(runs)} imports into fresh databases "
-        f"({', '.join(f'{run:.2f}' for run in runs)}; the figures below are the first's)"
+        f"({', '.join(f'{run:.2f}' for run in runs)}; HPMOR's and each format's are the first's)"
     )
     print(f"  {mb / elapsed:.2f} MB/s, {total_paragraphs / elapsed:,.0f} paragraphs/s")
     if hpmor is not None:
