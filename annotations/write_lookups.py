@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import Http404
 
 from annotations.models import Annotation, Reply, Tag
-from fics.db import instance_from_row, prepared_cursor
+from fics.db import column_list, instance_from_row, prepared_cursor
 from fics.models import Chapter, Work
 
 ANNOTATIONS, CHAPTERS = Annotation._meta.db_table, Chapter._meta.db_table
@@ -72,11 +72,8 @@ def get_own_annotation(reader, pk: int, *, deleted: bool = False) -> Annotation:
 def _own_annotation_sql(deleted: bool) -> str:
     """Every column of the annotation `a` as Annotation's fields list them (their names would
     clash with the chapter's), its thread's count, then its WRITTEN_CHAPTER."""
-    columns = ", ".join(
-        f"a.{connection.ops.quote_name(field.column)}" for field in Annotation._meta.concrete_fields
-    )
     return (
-        f"SELECT {columns}, {REPLY_COUNT_SQL}, {WRITTEN_CHAPTER} "
+        f"SELECT {column_list(Annotation, 'a')}, {REPLY_COUNT_SQL}, {WRITTEN_CHAPTER} "
         f"FROM {ANNOTATIONS} AS a JOIN {CHAPTERS} AS c ON c.id = a.chapter_id {WORK_JOIN} "
         f"WHERE a.id = %(pk)s AND a.owner_id = %(reader)s "
         f"AND a.deleted_at IS {'NOT NULL' if deleted else 'NULL'}"

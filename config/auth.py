@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
-from fics.db import instance_from_row, model_columns, prepared_cursor
+from fics.db import column_list, instance_from_row, prepared_cursor
 
 
 class ReaderBackend(ModelBackend):
@@ -32,13 +32,10 @@ class ReaderBackend(ModelBackend):
 
 @cache
 def _user_query(using: str) -> str:
-    """The SELECT of one user by primary key, its columns as fics.db.model_columns lists them."""
+    """The SELECT of one user by primary key, its columns as fics.db.column_list lists them."""
     user_model = get_user_model()
     meta = user_model._meta
     quote = connections[using].ops.quote_name
-    columns = [column for column, _ in model_columns(user_model, using)]
-    return "SELECT {} FROM {} WHERE {} = %s".format(
-        ", ".join(f"{quote(meta.db_table)}.{quote(column.target.column)}" for column in columns),
-        quote(meta.db_table),
-        quote(meta.pk.column),
-    )
+    table = quote(meta.db_table)
+    columns = column_list(user_model, table, using)
+    return f"SELECT {columns} FROM {table} WHERE {quote(meta.pk.column)} = %s"

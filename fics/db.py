@@ -72,3 +72,12 @@ def model_columns(model, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         columns.append((column, converters))
     return columns
+
+
+def column_list(model, alias: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    """The model's columns for a SELECT whose rows `instance_from_row` reads: in its fields'
+    order, each named through `alias` (the table's name, or its alias in the query)."""
+    quote = connections[using].ops.quote_name
+    return ", ".join(
+        f"{alias}.{quote(column.target.column)}" for column, _ in model_columns(model, using)
+    )
